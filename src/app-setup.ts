@@ -1,0 +1,124 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { Logger, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule, AppModuleOptions } from './app.module.js';
+import { Environment } from './common/config/environment.js';
+import { sendProblem, toProblem, validationFailed } from './common/errors/problem-details.js';
+import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A client's x-request-id is kept only if it is short and plain; otherwise we make one. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/;
+
+function requestId(request: IncomingMessage): string {
+  const offered = request.headers['x-request-id'];
+  const id =
+    typeof offered === 'string' && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+  return id;
+}
+
+/**
+ * Builds the application exactly as production runs it; main.ts and the tests both call this,
+ * so every test goes through the real pipes, filters, guards and Fastify options.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { environment } = options;
+  const pino = createPino(environment.LOG_LEVEL);
+  const adapter = new FastifyAdapter({
+    loggerInstance: pino,
+    disableRequestLogging: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestId,
+    requestIdHeader: false,
+    // On close, idle keep-alive sockets are dropped at once; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    trustProxy: environment.NODE_ENV === 'production' ? 'loopback,linklocal,uniquelocal' : false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(options),
+    adapter,
+    { bufferLogs: true },
+  );
+  app.useLogger(new JsonLogger(pino));
+  await configureApp(app, environment);
+  return app;
+}
+
+async function configureApp(app: NestFastifyApplication, environment: Environment): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = new Logger('Http');
+
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: validationFailed,
+    }),
+  );
+  // Errors raised by Fastify itself (body too large, malformed JSON) before Nest sees the
+  // request get the same problem+json treatment as everything else.
+  fastify.setErrorHandler((error, request, reply) => {
+    sendProblem(reply, toProblem(error, request.id, logger, request.url.split('?')[0]));
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestScope.run({ requestId: request.id }, done);
+  });
+
+  // One budget per client address and window (in memory; @fastify/rate-limit takes a shared
+  // store such as Redis when several instances serve one city). Login has its own, stricter
+  // per-username rule in AuthService.
+  await app.register(rateLimit, {
+    global: true,
+    max: environment.THROTTLE_LIMIT,
+    timeWindow: environment.THROTTLE_TTL_SECONDS * 1000,
+    allowList: (request) => request.url.startsWith('/health/'),
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI's own stylesheet sets inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  app.enableCors({
+    origin: environment.CORS_ORIGINS.length > 0 ? environment.CORS_ORIGINS : false,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Yinqi 银企通 API')
+      .setDescription(
+        'Bank–enterprise matchmaking (项目中心+行长制), the emergency turnover fund and the ' +
+          "city's figures. Money is a decimal string in yuan; errors are RFC 9457 problem+json.",
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,47 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './common/config/app-config.js';
+import { AppConfigModule } from './common/config/config.module.js';
+import { Environment } from './common/config/environment.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthGuard } from './modules/auth/auth.guard.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+
+export interface AppModuleOptions {
+  environment: Environment;
+  /** Extra modules, for tests that need a route of their own (e.g. a slow one). */
+  imports?: ModuleMetadata['imports'];
+}
+
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    const { environment } = options;
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(environment),
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => {
+            const url = config.env.DATABASE_URL;
+            if (url === undefined) {
+              throw new Error('DATABASE_URL must be resolved before the app starts');
+            }
+            return dataSourceOptions(url, config.env.DATABASE_POOL_SIZE);
+          },
+        }),
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        ...(options.imports ?? []),
+      ],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Stable machine codes carried in every problem+json answer (`code`). Clients branch on these,
+ * so a code, once shipped, keeps its meaning. The HTTP status of each lives in one place:
+ * `problem-details.ts`.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
+  Forbidden = 'FORBIDDEN',
+  FourEyesRequired = 'FOUR_EYES_REQUIRED',
+  NotFound = 'NOT_FOUND',
+  RouteNotFound = 'ROUTE_NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  Conflict = 'CONFLICT',
+  UsernameTaken = 'USERNAME_TAKEN',
+  InvalidTransition = 'INVALID_TRANSITION',
+  InsufficientFundBalance = 'INSUFFICIENT_FUND_BALANCE',
+  IdempotencyKeyRequired = 'IDEMPOTENCY_KEY_REQUIRED',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyRequestInFlight = 'IDEMPOTENCY_REQUEST_IN_FLIGHT',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  TooManyRequests = 'TOO_MANY_REQUESTS',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Internal = 'INTERNAL_ERROR',
+}

@@ -1,0 +1,271 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  ValidationError,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, FieldError } from './domain-error.js';
+import { ErrorCode } from './error-code.js';
+
+/** The single map from domain error codes to HTTP statuses (exhaustive: add a code, add a case). */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+    case ErrorCode.IdempotencyKeyRequired:
+      return 400;
+    case ErrorCode.Unauthenticated:
+    case ErrorCode.InvalidCredentials:
+    case ErrorCode.InvalidRefreshToken:
+      return 401;
+    case ErrorCode.Forbidden:
+    case ErrorCode.FourEyesRequired:
+      return 403;
+    case ErrorCode.NotFound:
+    case ErrorCode.RouteNotFound:
+      return 404;
+    case ErrorCode.MethodNotAllowed:
+      return 405;
+    case ErrorCode.Conflict:
+    case ErrorCode.UsernameTaken:
+    case ErrorCode.InvalidTransition:
+    case ErrorCode.InsufficientFundBalance:
+    case ErrorCode.IdempotencyRequestInFlight:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.IdempotencyKeyReused:
+      return 422;
+    case ErrorCode.TooManyRequests:
+      return 429;
+    case ErrorCode.ServiceUnavailable:
+      return 503;
+    case ErrorCode.Internal:
+      return 500;
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  correlationId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export interface Problem {
+  status: number;
+  body: ProblemDocument;
+  headers: Record<string, string>;
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return ErrorCode.ValidationFailed;
+    case 401:
+      return ErrorCode.Unauthenticated;
+    case 403:
+      return ErrorCode.Forbidden;
+    case 404:
+      return ErrorCode.RouteNotFound;
+    case 405:
+      return ErrorCode.MethodNotAllowed;
+    case 409:
+      return ErrorCode.Conflict;
+    case 413:
+      return ErrorCode.PayloadTooLarge;
+    case 415:
+      return ErrorCode.UnsupportedMediaType;
+    case 429:
+      return ErrorCode.TooManyRequests;
+    case 503:
+      return ErrorCode.ServiceUnavailable;
+    default:
+      return status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed;
+  }
+}
+
+function typeOf(code: ErrorCode): string {
+  return `urn:problem:yinqi:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** Fastify's own errors (body parsing, size limit) carry a statusCode and an FST_ code. */
+function isFrameworkClientError(error: unknown): error is Error & { statusCode: number } {
+  const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return (
+    error instanceof Error &&
+    typeof statusCode === 'number' &&
+    statusCode >= 400 &&
+    statusCode < 500
+  );
+}
+
+function build(
+  code: ErrorCode,
+  status: number,
+  detail: string,
+  correlationId: string,
+  extra: Partial<ProblemDocument> = {},
+): ProblemDocument {
+  return {
+    type: typeOf(code),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    correlationId,
+    ...extra,
+  };
+}
+
+/**
+ * Turns anything thrown into an RFC 9457 problem document. Client errors say what was wrong;
+ * everything else becomes a 500 that names only the correlation id (the log has the rest).
+ */
+export function toProblem(
+  error: unknown,
+  correlationId: string,
+  logger: Logger,
+  instance?: string,
+): Problem {
+  const headers: Record<string, string> = {};
+  if (error instanceof DomainError) {
+    const status = statusOf(error.code);
+    if (error.details.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(error.details.retryAfterSeconds);
+    }
+    if (status === 401) {
+      headers['www-authenticate'] = 'Bearer';
+    }
+    return {
+      status,
+      headers,
+      body: build(error.code, status, error.message, correlationId, {
+        ...(instance ? { instance } : {}),
+        ...(error.details.errors ? { errors: error.details.errors } : {}),
+        ...error.details.extensions,
+      }),
+    };
+  }
+  if (error instanceof HttpException && error.getStatus() < 500) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? String(response.message)
+        : error.message;
+    if (status === 429) {
+      headers['retry-after'] ??= '60';
+    }
+    return {
+      status,
+      headers,
+      body: build(
+        codeForStatus(status),
+        status,
+        message,
+        correlationId,
+        instance ? { instance } : {},
+      ),
+    };
+  }
+  if (isFrameworkClientError(error)) {
+    const status = error.statusCode;
+    const detail =
+      status === 413
+        ? 'The request body is larger than 64 KiB'
+        : error instanceof SyntaxError || /JSON/i.test(error.message)
+          ? 'The request body is not valid JSON'
+          : error.message;
+    return { status, headers, body: build(codeForStatus(status), status, detail, correlationId) };
+  }
+  const status = error instanceof HttpException ? error.getStatus() : 500;
+  if (status === 503) {
+    return {
+      status,
+      headers,
+      body: build(ErrorCode.ServiceUnavailable, 503, 'The service is not ready', correlationId),
+    };
+  }
+  logger.error({ msg: 'unhandled error', err: error, correlationId });
+  return {
+    status: 500,
+    headers,
+    body: build(
+      ErrorCode.Internal,
+      500,
+      'An unexpected error occurred; quote the correlation id when reporting it',
+      correlationId,
+    ),
+  };
+}
+
+/** The global filter: every error leaves the API as problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<FastifyRequest>();
+    const reply = context.getResponse<FastifyReply>();
+    sendProblem(reply, toProblem(exception, request.id, this.logger, request.url.split('?')[0]));
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(problem.body));
+}
+
+/** Flattens class-validator's tree into `{ field, message }` with dotted paths. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      message:
+        rule === 'whitelistValidation'
+          ? 'is not allowed'
+          : message.startsWith(`${error.property} `)
+            ? message.slice(error.property.length + 1)
+            : message,
+    }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+export function validationFailed(errors: ValidationError[]): DomainError {
+  const fields = flattenValidationErrors(errors);
+  const names = [...new Set(fields.map((field) => field.field))];
+  return new DomainError(ErrorCode.ValidationFailed, `Invalid input: ${names.join(', ')}`, {
+    errors: fields,
+  });
+}

@@ -1,0 +1,81 @@
+import { LoggerService } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { Logger as Pino } from 'pino';
+import { LogLevel } from '../config/environment.js';
+
+/** The request id of the HTTP request being served, so every log line can carry it. */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** Keys whose values never reach a log line, wherever they appear in a logged object. */
+const REDACTED = [
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'refreshToken',
+  '*.refreshToken',
+  'accessToken',
+  '*.accessToken',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+export function createPino(level: LogLevel): Pino {
+  return pino({
+    level,
+    base: { service: 'yinqi' },
+    redact: { paths: REDACTED, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Nest's LoggerService over pino: one JSON line per entry, with the Nest context and the
+ * current request id. Fastify writes the access log through the same pino instance.
+ */
+export class JsonLogger implements LoggerService {
+  constructor(readonly pino: Pino) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  /** Nest passes `(message, ...params, context)`; an Error's stack may come before the context. */
+  private write(level: PinoLevel, message: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) {
+      return;
+    }
+    const params = [...rest];
+    const context = typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    const requestId = requestScope.getStore()?.requestId;
+    const fields: Record<string, unknown> = { context, reqId: requestId };
+    if (typeof params[0] === 'string' && level === 'error') {
+      fields.stack = params[0];
+    }
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      const { msg, ...object } = message as Record<string, unknown>;
+      this.pino[level]({ ...fields, ...object }, typeof msg === 'string' ? msg : undefined);
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
+import { chainHash, GENESIS_HASH } from './audit-chain.js';
+import { AuditSealer, toChainedRow } from './audit-sealer.service.js';
+import {
+  AuditEventResponseDto,
+  AuditVerificationDto,
+  BrokenAtDto,
+  ListAuditEventsQueryDto,
+} from './audit.dto.js';
+
+interface AuditRow {
+  id: string;
+  position: string;
+  occurred_at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+  sequence: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+const VERIFY_BATCH = 2000;
+
+function toAuditEventResponse(row: AuditRow): AuditEventResponseDto {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at.toISOString(),
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before,
+    after: row.after,
+    requestId: row.request_id,
+    sequence: row.sequence,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+@Injectable()
+export class AuditReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: AuditSealer,
+  ) {}
+
+  /** Newest first, keyset-paged on the insertion position. */
+  async list(query: ListAuditEventsQueryDto): Promise<Page<AuditEventResponseDto>> {
+    const limit = query.limit ?? 20;
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      values.push(value);
+      conditions.push(sql.replace('?', `$${values.length}`));
+    };
+    if (query.cursor !== undefined) {
+      const [position] = decodeCursor(query.cursor, 1);
+      if (!/^\d{1,19}$/.test(position ?? '')) {
+        throw DomainError.validation('cursor', 'is not a cursor from this list');
+      }
+      add('position < ?::bigint', position);
+    }
+    if (query.action !== undefined) {
+      add('action = ?', query.action);
+    }
+    if (query.entityType !== undefined) {
+      add('entity_type = ?', query.entityType);
+    }
+    if (query.entityId !== undefined) {
+      add('entity_id = ?', query.entityId);
+    }
+    if (query.actorId !== undefined) {
+      add('actor_id = ?::uuid', query.actorId);
+    }
+    if (query.from !== undefined) {
+      add('occurred_at >= ?::timestamptz', query.from);
+    }
+    if (query.to !== undefined) {
+      add('occurred_at < ?::timestamptz', query.to);
+    }
+    values.push(limit + 1);
+    const rows = await this.dataSource.query<AuditRow[]>(
+      `SELECT * FROM audit_events
+        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY position DESC LIMIT $${values.length}`,
+      values,
+    );
+    return toPage(rows, limit, (row) => [row.position], toAuditEventResponse);
+  }
+
+  /**
+   * Seals what is committed, then walks the whole chain in sequence order recomputing every
+   * hash. Names the first row where the chain breaks.
+   */
+  async verify(): Promise<AuditVerificationDto> {
+    await this.sealer.seal({ wait: true });
+    let expected = 1n;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    let brokenAt: BrokenAtDto | undefined;
+    for (;;) {
+      const rows = await this.dataSource.query<AuditRow[]>(
+        `SELECT * FROM audit_events
+          WHERE sequence IS NOT NULL AND sequence >= $1::bigint
+          ORDER BY sequence LIMIT $2`,
+        [expected.toString(), VERIFY_BATCH],
+      );
+      for (const row of rows) {
+        const sequence = row.sequence as string;
+        if (BigInt(sequence) !== expected) {
+          // A row is missing before this one (deleted, or its sequence rewritten).
+          brokenAt = { sequence, id: row.id, reason: 'sequence_gap' };
+        } else if (row.prev_hash !== prevHash) {
+          brokenAt = { sequence, id: row.id, reason: 'prev_hash_mismatch' };
+        } else if (row.hash !== chainHash(prevHash, toChainedRow(row, sequence))) {
+          brokenAt = { sequence, id: row.id, reason: 'hash_mismatch' };
+        }
+        if (brokenAt) {
+          break;
+        }
+        checked += 1;
+        expected += 1n;
+        prevHash = row.hash as string;
+      }
+      if (brokenAt || rows.length < VERIFY_BATCH) {
+        break;
+      }
+    }
+    const [{ count }] = await this.dataSource.query<[{ count: string }]>(
+      'SELECT count(*)::text AS count FROM audit_events WHERE sequence IS NULL',
+    );
+    const unsealed = Number(count);
+    return brokenAt ? { ok: false, checked, unsealed, brokenAt } : { ok: true, checked, unsealed };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { InitialAccounts } from './initial-accounts.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  controllers: [UsersController],
+  providers: [UsersService, PasswordHasher, InitialAccounts],
+  exports: [UsersService, PasswordHasher, InitialAccounts],
+})
+export class UsersModule {}
