@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
 import { Environment } from './common/config/environment.js';
-import { sendProblem, toProblem, validationFailed } from './common/errors/problem-details.js';
+import {
+  ProblemDetailsFilter,
+  sendProblem,
+  toProblem,
+  validationFailed,
+} from './common/errors/problem-details.js';
+import { ShutdownState } from './modules/health/shutdown-state.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -71,10 +77,19 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
       exceptionFactory: validationFailed,
     }),
   );
+  app.useGlobalFilters(new ProblemDetailsFilter());
   // Errors raised by Fastify itself (body too large, malformed JSON) before Nest sees the
   // request get the same problem+json treatment as everything else.
   fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, toProblem(error, request.id, logger, request.url.split('?')[0]));
+  });
+  // Keep-alive connections would hold shutdown open after their last response: once shutdown
+  // has begun, every response asks the client to close.
+  const shutdown = app.get(ShutdownState);
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (shutdown.isDraining) {
+      void reply.header('connection', 'close');
+    }
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

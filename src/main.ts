@@ -87,11 +87,13 @@ async function bootstrap(): Promise<void> {
     }
     stopping = true;
     logger.log(`${signal}: finishing requests in flight, then stopping`);
-    const timeout = setTimeout(() => {
-      logger.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, environment.SHUTDOWN_TIMEOUT_MS + 5000);
-    timeout.unref();
+    // Requests still running after SHUTDOWN_TIMEOUT_MS lose their connections, so a stuck
+    // client cannot hold the database (and the process) up forever.
+    const cutoff = setTimeout(() => {
+      logger.warn('requests still in flight at the shutdown timeout; closing their connections');
+      app.getHttpServer().closeAllConnections();
+    }, environment.SHUTDOWN_TIMEOUT_MS);
+    cutoff.unref();
     try {
       // Readiness turns 503, the HTTP server stops accepting and waits for requests in flight,
       // then the database pool closes; the embedded database goes last.

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -78,8 +79,9 @@ export class Environment {
 
   /** HS256 signing key for access tokens; required in production. */
   @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  @IsString({ message: 'JWT_SECRET is required in production' })
+  // class-validator runs the lowest decorator first; with stopAtFirstError, "required" wins.
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsString({ message: 'JWT_SECRET is required in production' })
   JWT_SECRET?: string;
 
   @IsString()
@@ -178,7 +180,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
   );
   const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
-  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
+  const errors = validateSync(environment, { stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigurationError(
       errors.flatMap((error) =>
