@@ -31,7 +31,7 @@ interface Running {
 function startService(env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: process.cwd(),
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -112,8 +112,26 @@ describe('npm start on the embedded database', () => {
     expect(running.output()).not.toContain(env.ADMIN_PASSWORD);
 
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    expect((await loginAs('chief', env.ADMIN_PASSWORD!)).status).toBe(200);
+    const chief = await loginAs('chief', env.ADMIN_PASSWORD!);
+    expect(chief.status).toBe(200);
+    const tokens = (await chief.json()) as { accessToken: string; refreshToken: string };
+    const me = await fetch(`${base}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}`, 'x-request-id': 'start-test-0001' },
+    });
+    expect(me.status).toBe(200);
     expect((await loginAs('auditor', DEMO_PASSWORD)).status).toBe(200);
+
+    // Structured JSON access logs carry the request id, and never a password or a token.
+    const logLines = running
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logLines.some((line) => line.reqId === 'start-test-0001')).toBe(true);
+    const logs = running.output();
+    expect(logs).not.toContain(env.ADMIN_PASSWORD);
+    expect(logs).not.toContain(tokens.accessToken);
+    expect(logs).not.toContain(tokens.refreshToken);
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
