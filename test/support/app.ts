@@ -2,10 +2,15 @@ import 'reflect-metadata';
 import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app-setup.js';
 import { Role } from '../../src/common/auth/role.js';
+import {
+  CREDIT_CODE_ALPHABET,
+  withCheckCharacter,
+} from '../../src/modules/enterprises/credit-code.js';
 import { Environment, validateEnvironment } from '../../src/common/config/environment.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 
@@ -101,10 +106,30 @@ export async function insertBank(dataSource: DataSource, name: string): Promise<
   return row.id;
 }
 
-export async function insertEnterprise(dataSource: DataSource, name: string): Promise<string> {
+/** A valid, unique credit code for fixtures: Tonghua's region and a random organisation code. */
+export function randomCreditCode(): string {
+  const body = Array.from(randomBytes(9), (byte) => CREDIT_CODE_ALPHABET[byte % 31]).join('');
+  return withCheckCharacter(`91220500${body}`);
+}
+
+export async function insertEnterprise(
+  dataSource: DataSource,
+  name: string,
+  fields: { regionCode?: string; tags?: string[]; verified?: boolean } = {},
+): Promise<string> {
   const [row] = await dataSource.query<{ id: string }[]>(
-    'INSERT INTO enterprises (name) VALUES ($1) RETURNING id',
-    [name],
+    `INSERT INTO enterprises
+       (name, credit_code, region_code, industry, employees, revenue_fen, assets_fen, scale,
+        scale_standard, tags, verified_at)
+     VALUES ($1, $2, $3, 'industry', 50, 500000000, 800000000, 'small', '2011', $4, $5)
+     RETURNING id`,
+    [
+      name,
+      randomCreditCode(),
+      fields.regionCode ?? '220502',
+      fields.tags ?? [],
+      fields.verified === false ? null : new Date(),
+    ],
   );
   return row.id;
 }
