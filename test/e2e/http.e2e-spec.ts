@@ -34,7 +34,11 @@ describe('HTTP conventions', () => {
     const response = await testApp.http().get('/api/v1/no-such-thing');
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
-    expect(response.body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', title: 'Not Found' });
+    expect(response.body).toMatchObject({
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      title: 'Not Found',
+    });
     expect(response.body.type).toMatch(/^urn:problem:yinqi:/);
   });
 
