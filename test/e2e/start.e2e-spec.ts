@@ -112,7 +112,7 @@ describe('npm start on the embedded database', () => {
     expect(running.output()).not.toContain(env.ADMIN_PASSWORD);
 
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    const chief = await loginAs('chief', env.ADMIN_PASSWORD!);
+    const chief = await loginAs('chief', env.ADMIN_PASSWORD);
     expect(chief.status).toBe(200);
     const tokens = (await chief.json()) as { accessToken: string; refreshToken: string };
     const me = await fetch(`${base}/api/v1/auth/me`, {
@@ -142,7 +142,7 @@ describe('npm start on the embedded database', () => {
     const running = startService(env);
     await waitForOutput(running, /listening on/);
     expect(running.output()).not.toContain('Account created');
-    expect((await loginAs('chief', env.ADMIN_PASSWORD!)).status).toBe(200);
+    expect((await loginAs('chief', env.ADMIN_PASSWORD)).status).toBe(200);
 
     // A crash leaves the postmaster running on the data folder.
     running.child.kill('SIGKILL');
