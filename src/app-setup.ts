@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
@@ -15,6 +15,7 @@ import {
   validationFailed,
 } from './common/errors/problem-details.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
+import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -134,6 +135,35 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemDto] },
   );
+  describeErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Every operation can fail with a problem document; say so once for all of them, and give the
+ * error responses that routes declare (401, 403, …) the problem+json schema.
+ */
+function describeErrors(document: OpenAPIObject): void {
+  const problem = {
+    'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } },
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = path[method];
+      if (!operation) {
+        continue;
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (/^[45]/.test(status) && response !== undefined && 'description' in response) {
+          response.content = problem;
+        }
+      }
+      operation.responses.default ??= {
+        description: 'An error, as RFC 9457 problem+json (400, 401, 403, 404, 409, 413, 429, 500)',
+        content: problem,
+      };
+    }
+  }
 }

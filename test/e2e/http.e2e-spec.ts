@@ -150,6 +150,18 @@ describe('HTTP conventions', () => {
       expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/audit-events']),
     );
     expect(document.body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
+    const problemSchema = { $ref: '#/components/schemas/ProblemDto' };
+    const createUser = document.body.paths['/api/v1/users'].post;
+    expect(createUser.security).toEqual([{ bearer: [] }]);
+    expect(createUser.responses['401'].content['application/problem+json'].schema).toEqual(
+      problemSchema,
+    );
+    expect(createUser.responses.default.content['application/problem+json'].schema).toEqual(
+      problemSchema,
+    );
+    expect(createUser.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/CreateUserDto',
+    );
     const ui = await testApp.http().get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
