@@ -99,9 +99,18 @@ export class Foundation1764300000000 implements MigrationInterface {
       CREATE INDEX audit_events_occurred_at_idx ON audit_events (occurred_at);
 
       -- Append-only: the only UPDATE allowed is the sealer's one-time write of the three chain
-      -- columns onto an unsealed row, leaving every other column as it was.
+      -- columns onto an unsealed row, leaving every other column as it was. Rows also arrive
+      -- unsealed: a row inserted with chain columns would bypass the sealer and leave a forged
+      -- link, a gap or a colliding sequence number in the chain.
       CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        IF TG_OP = 'INSERT' THEN
+          IF NEW.sequence IS NULL AND NEW.prev_hash IS NULL AND NEW.hash IS NULL THEN
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION 'audit_events is append-only: sealed % refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+        END IF;
         IF TG_OP <> 'UPDATE' THEN
           RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP
             USING ERRCODE = 'insufficient_privilege';
@@ -121,7 +130,7 @@ export class Foundation1764300000000 implements MigrationInterface {
       END;
       $$;
       CREATE TRIGGER audit_events_append_only_rows
-        BEFORE UPDATE OR DELETE ON audit_events
+        BEFORE INSERT OR UPDATE OR DELETE ON audit_events
         FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
       CREATE TRIGGER audit_events_append_only_truncate
         BEFORE TRUNCATE ON audit_events
