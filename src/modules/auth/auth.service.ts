@@ -56,7 +56,11 @@ export class AuthService {
           entityType: 'user',
           entityId: user?.id ?? null,
           after: {
-            username: usernameKey,
+            // What was typed into the username box of an unknown user may be a password typed in
+            // the wrong box; the append-only log keeps only its digest, enough to spot a pattern.
+            ...(user
+              ? { username: user.username }
+              : { usernameDigest: hashToken(usernameKey).slice(0, 16) }),
             reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'wrong_password',
           },
         });

@@ -4,6 +4,9 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import { Role } from '../../common/auth/role.js';
 import { AppConfig } from '../../common/config/app-config.js';
 
+/** User ids are UUIDs; the guard's lookup would fail on anything else (a 500, not a 401). */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AccessClaims {
   sub: string;
   role: Role;
@@ -48,7 +51,14 @@ export class TokenService {
         issuer: this.config.env.JWT_ISSUER,
         audience: this.config.env.JWT_AUDIENCE,
       });
-      if (typeof payload === 'string' || typeof payload.sub !== 'string') {
+      // jsonwebtoken checks `exp` only when present: a token without one would never expire,
+      // so one is required here (ours always carry it; see sign()).
+      if (
+        typeof payload === 'string' ||
+        typeof payload.exp !== 'number' ||
+        typeof payload.sub !== 'string' ||
+        !USER_ID.test(payload.sub)
+      ) {
         return undefined;
       }
       return { sub: payload.sub, role: payload.role as Role };
