@@ -8,7 +8,12 @@ import { dataSourceOptions } from './database/data-source.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { BanksModule } from './modules/banks/banks.module.js';
+import { EnterprisesModule } from './modules/enterprises/enterprises.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { ProductsModule } from './modules/products/products.module.js';
+import { ProjectsModule } from './modules/projects/projects.module.js';
+import { RegionsModule } from './modules/regions/regions.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 export interface AppModuleOptions {
@@ -39,6 +44,11 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        RegionsModule,
+        EnterprisesModule,
+        BanksModule,
+        ProductsModule,
+        ProjectsModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

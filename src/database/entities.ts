@@ -1,6 +1,22 @@
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
+import { BankEntity } from '../modules/banks/bank.entity.js';
+import { EnterpriseEntity } from '../modules/enterprises/enterprise.entity.js';
+import { LprRateEntity } from '../modules/products/lpr-rate.entity.js';
+import { ProductEntity } from '../modules/products/product.entity.js';
+import { ProjectEntity } from '../modules/projects/project.entity.js';
+import { RegionEntity } from '../modules/regions/region.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 
 /** Every TypeORM entity, for the app and the migration CLI alike. */
-export const ENTITIES = [UserEntity, RefreshTokenEntity, AuditEventEntity];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  AuditEventEntity,
+  RegionEntity,
+  EnterpriseEntity,
+  BankEntity,
+  ProductEntity,
+  LprRateEntity,
+  ProjectEntity,
+];

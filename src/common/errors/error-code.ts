@@ -15,6 +15,9 @@ export enum ErrorCode {
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',
   UsernameTaken = 'USERNAME_TAKEN',
+  /** A 统一社会信用代码 fails its GB 32100-2015 check character (admins may override). */
+  CreditCodeCheckFailed = 'CREDIT_CODE_CHECK_FAILED',
+  CreditCodeTaken = 'CREDIT_CODE_TAKEN',
   InvalidTransition = 'INVALID_TRANSITION',
   InsufficientFundBalance = 'INSUFFICIENT_FUND_BALANCE',
   IdempotencyKeyRequired = 'IDEMPOTENCY_KEY_REQUIRED',

@@ -15,6 +15,7 @@ export function statusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.ValidationFailed:
     case ErrorCode.IdempotencyKeyRequired:
+    case ErrorCode.CreditCodeCheckFailed:
       return 400;
     case ErrorCode.Unauthenticated:
     case ErrorCode.InvalidCredentials:
@@ -30,6 +31,7 @@ export function statusOf(code: ErrorCode): number {
       return 405;
     case ErrorCode.Conflict:
     case ErrorCode.UsernameTaken:
+    case ErrorCode.CreditCodeTaken:
     case ErrorCode.InvalidTransition:
     case ErrorCode.InsufficientFundBalance:
     case ErrorCode.IdempotencyRequestInFlight:

@@ -11,6 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Role } from '../../common/auth/role.js';
+import { IsOmittable } from '../../common/validation/optional.js';
 import { PageQueryDto } from '../../common/pagination/pagination.js';
 import { UserEntity } from './user.entity.js';
 
@@ -56,7 +57,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -64,7 +65,7 @@ export class UpdateUserDto {
   displayName?: string;
 
   @ApiPropertyOptional({ enum: Role })
-  @IsOptional()
+  @IsOmittable()
   @IsEnum(Role)
   role?: Role;
 
@@ -81,12 +82,12 @@ export class UpdateUserDto {
   @ApiPropertyOptional({
     description: 'true disables the account; its tokens stop working at once',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   disabled?: boolean;
 
   @ApiPropertyOptional({ minLength: 12, maxLength: 256, description: 'Sets a new password' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(12)
   @MaxLength(256)

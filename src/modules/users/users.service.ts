@@ -7,6 +7,7 @@ import { ErrorCode } from '../../common/errors/error-code.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
 import { inTransaction, postgresErrorCode } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
+import { BankPresidency, becomesActivePresident } from '../banks/bank-presidency.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UserEntity } from './user.entity.js';
 import {
@@ -16,6 +17,10 @@ import {
   UpdateUserDto,
   UserResponseDto,
 } from './users.dto.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The cursor's time as PostgreSQL wrote it, to the microsecond (a JS Date keeps milliseconds). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 interface Tenant {
   enterpriseId: string | null;
@@ -48,6 +53,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly presidency: BankPresidency,
   ) {}
 
   async create(caller: Caller, dto: CreateUserDto): Promise<UserResponseDto> {
@@ -77,6 +83,10 @@ export class UsersService {
     },
   ): Promise<UserEntity> {
     const repository = manager.getRepository(UserEntity);
+    if (fields.bankId !== null && becomesActivePresident(null, { ...fields, disabledAt: null })) {
+      // A new president replaces the old one (demoted, audited) in this transaction.
+      await this.presidency.makeRoomFor(manager, actor, fields.bankId, null);
+    }
     let user: UserEntity;
     try {
       user = await repository.save(repository.create({ ...fields, disabledAt: null }));
@@ -98,14 +108,20 @@ export class UsersService {
     const builder = this.dataSource
       .getRepository(UserEntity)
       .createQueryBuilder('user')
+      // The cursor keeps created_at to the microsecond: users created in one transaction share
+      // it, and a millisecond-truncated key (user.createdAt is a JS Date) sorts before all of
+      // them, so the next page would skip every remaining user of that instant.
+      .addSelect(
+        `to_char(user.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        'cursor_time',
+      )
       .orderBy('user.created_at', 'DESC')
       .addOrderBy('user.id', 'DESC')
       .limit(limit + 1);
     if (query.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
-      if (Number.isNaN(Date.parse(createdAt ?? '')) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-        throw DomainError.validation('cursor', 'is not a cursor from this list');
-      }
+      const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
+        position === 0 ? CURSOR_TIME.test(key) : UUID.test(key),
+      );
       builder.andWhere('(user.created_at, user.id) < (:createdAt::timestamptz, :id::uuid)', {
         createdAt,
         id,
@@ -125,8 +141,17 @@ export class UsersService {
         q: `%${query.q.replace(/[\\%_]/g, (match) => `\\${match}`)}%`,
       });
     }
-    const rows = await builder.getMany();
-    return toPage(rows, limit, (user) => [user.createdAt.toISOString(), user.id], toUserResponse);
+    const { entities, raw } = await builder.getRawAndEntities<{
+      user_id: string;
+      cursor_time: string;
+    }>();
+    const cursorTimes = new Map(raw.map((row) => [row.user_id, row.cursor_time]));
+    return toPage(
+      entities,
+      limit,
+      (user) => [cursorTimes.get(user.id) ?? '', user.id],
+      toUserResponse,
+    );
   }
 
   async get(id: string): Promise<UserResponseDto> {
@@ -179,6 +204,10 @@ export class UsersService {
         next.passwordHash = passwordHash;
       }
       checkTenant(next.role, next);
+      if (next.bankId !== null && becomesActivePresident(current, next)) {
+        // A new president replaces the old one (demoted, audited) in this transaction.
+        await this.presidency.makeRoomFor(manager, actorOf(caller), next.bankId, id);
+      }
       let saved: UserEntity;
       try {
         saved = await repository.save(next);
@@ -239,6 +268,12 @@ function translateConstraint(error: unknown): unknown {
   if (code === '23505' && constraint === 'users_username_lower_key') {
     return new DomainError(ErrorCode.UsernameTaken, 'This username is already taken', {
       errors: [{ field: 'username', message: 'is already taken' }],
+    });
+  }
+  if (code === '23505' && constraint === 'users_one_active_president_per_bank') {
+    // Only reachable by a write that skipped BankPresidency; never a 500.
+    return new DomainError(ErrorCode.Conflict, 'This bank already has an active president', {
+      errors: [{ field: 'role', message: 'the bank already has an active president' }],
     });
   }
   if (code === '23503' && constraint === 'users_bank_id_fkey') {
