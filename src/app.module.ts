@@ -5,6 +5,9 @@ import { AppConfig } from './common/config/app-config.js';
 import { AppConfigModule } from './common/config/config.module.js';
 import { Environment } from './common/config/environment.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { ClockModule } from './common/clock.js';
+import { CalendarModule } from './modules/calendar/calendar.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -40,7 +43,10 @@ export class AppModule {
             return dataSourceOptions(url, config.env.DATABASE_POOL_SIZE);
           },
         }),
+        ClockModule,
         AuditModule,
+        NotificationsModule,
+        CalendarModule,
         UsersModule,
         AuthModule,
         HealthModule,
