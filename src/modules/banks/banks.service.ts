@@ -4,6 +4,7 @@ import { actorOf, Caller } from '../../common/auth/caller.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
+import { applyPatch } from '../../common/patch.js';
 import { inTransaction, postgresErrorCode } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BankEntity } from './bank.entity.js';
@@ -80,26 +81,16 @@ export class BanksService {
       if (!current) {
         throw DomainError.notFound('bank');
       }
-      const next: BankEntity = { ...current };
-      if (dto.name !== undefined) {
-        next.name = dto.name;
-      }
-      if (dto.shortName !== undefined) {
-        next.shortName = dto.shortName;
-      }
-      if (dto.kind !== undefined) {
-        next.kind = dto.kind;
-      }
+      const { next, changed } = applyPatch(current, dto, [
+        'name',
+        'shortName',
+        'kind',
+        'regionCode',
+      ]);
       if (dto.regionCode !== undefined) {
-        next.regionCode = dto.regionCode;
         await this.requireKnownRegion(manager, dto.regionCode);
       }
-      const changed =
-        next.name !== current.name ||
-        next.shortName !== current.shortName ||
-        next.kind !== current.kind ||
-        next.regionCode !== current.regionCode;
-      if (!changed) {
+      if (changed.length === 0) {
         return current;
       }
       let saved: BankEntity;

@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { parseYuan } from '../../common/money/money.js';
 import { Decimal } from '../../common/money/rate.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
+import { applyPatch } from '../../common/patch.js';
 import { inTransaction, postgresErrorCode } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -135,46 +136,39 @@ export class ProductsService {
       if (!current || !mayManage(caller, current)) {
         throw DomainError.notFound('product');
       }
-      const next: ProductEntity = { ...current };
-      if (dto.name !== undefined) {
-        next.name = dto.name;
-      }
-      if (dto.category !== undefined) {
-        next.category = dto.category;
-      }
-      if (dto.minAmount !== undefined) {
-        next.minAmountFen = parseYuan(dto.minAmount, 'minAmount');
-      }
-      if (dto.maxAmount !== undefined) {
-        next.maxAmountFen = parseYuan(dto.maxAmount, 'maxAmount');
-      }
-      if (dto.minTermMonths !== undefined) {
-        next.minTermMonths = dto.minTermMonths;
-      }
-      if (dto.maxTermMonths !== undefined) {
-        next.maxTermMonths = dto.maxTermMonths;
-      }
-      if (dto.rate !== undefined) {
-        Object.assign(next, rateColumns(dto.rate));
-      }
+      const { next } = applyPatch(
+        current,
+        {
+          ...dto,
+          minAmountFen:
+            dto.minAmount === undefined ? undefined : parseYuan(dto.minAmount, 'minAmount'),
+          maxAmountFen:
+            dto.maxAmount === undefined ? undefined : parseYuan(dto.maxAmount, 'maxAmount'),
+          ...(dto.rate === undefined ? {} : rateColumns(dto.rate)),
+        },
+        [
+          'name',
+          'category',
+          'minAmountFen',
+          'maxAmountFen',
+          'minTermMonths',
+          'maxTermMonths',
+          'rateKind',
+          'minAnnualRate',
+          'maxAnnualRate',
+          'lprTenor',
+          'minSpreadBp',
+          'maxSpreadBp',
+          'eligibleRegions',
+          'eligibleIndustries',
+          'eligibleScales',
+          'guaranteeTypes',
+          'tags',
+          'active',
+        ],
+      );
       if (dto.eligibleRegions !== undefined) {
-        next.eligibleRegions = dto.eligibleRegions;
         await this.requireKnownRegions(manager, dto.eligibleRegions);
-      }
-      if (dto.eligibleIndustries !== undefined) {
-        next.eligibleIndustries = dto.eligibleIndustries;
-      }
-      if (dto.eligibleScales !== undefined) {
-        next.eligibleScales = dto.eligibleScales;
-      }
-      if (dto.guaranteeTypes !== undefined) {
-        next.guaranteeTypes = dto.guaranteeTypes;
-      }
-      if (dto.tags !== undefined) {
-        next.tags = dto.tags;
-      }
-      if (dto.active !== undefined) {
-        next.active = dto.active;
       }
       checkRanges(
         next,

@@ -5,6 +5,7 @@ import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
+import { applyPatch } from '../../common/patch.js';
 import { inTransaction, postgresErrorCode } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BankPresidency, becomesActivePresident } from '../banks/bank-presidency.service.js';
@@ -184,25 +185,20 @@ export class UsersService {
         );
       }
       const before = auditView(current);
-      const next: UserEntity = { ...current };
-      if (dto.displayName !== undefined) {
-        next.displayName = dto.displayName;
-      }
-      if (dto.role !== undefined) {
-        next.role = dto.role;
-      }
-      if (dto.enterpriseId !== undefined) {
-        next.enterpriseId = dto.enterpriseId;
-      }
-      if (dto.bankId !== undefined) {
-        next.bankId = dto.bankId;
-      }
-      if (dto.disabled !== undefined) {
-        next.disabledAt = dto.disabled ? (current.disabledAt ?? new Date()) : null;
-      }
-      if (passwordHash !== undefined) {
-        next.passwordHash = passwordHash;
-      }
+      const { next } = applyPatch(
+        current,
+        {
+          ...dto,
+          disabledAt:
+            dto.disabled === undefined
+              ? undefined
+              : dto.disabled
+                ? (current.disabledAt ?? new Date())
+                : null,
+          passwordHash,
+        },
+        ['displayName', 'role', 'enterpriseId', 'bankId', 'disabledAt', 'passwordHash'],
+      );
       checkTenant(next.role, next);
       if (next.bankId !== null && becomesActivePresident(current, next)) {
         // A new president replaces the old one (demoted, audited) in this transaction.
