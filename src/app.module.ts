@@ -8,15 +8,19 @@ import { dataSourceOptions } from './database/data-source.js';
 import { ClockModule } from './common/clock.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { EscalationModule } from './modules/escalation/escalation.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BanksModule } from './modules/banks/banks.module.js';
 import { EnterprisesModule } from './modules/enterprises/enterprises.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MatchingModule } from './modules/matching/matching.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
 import { ProjectsModule } from './modules/projects/projects.module.js';
 import { RegionsModule } from './modules/regions/regions.module.js';
+import { StatsModule } from './modules/stats/stats.module.js';
+import { SuggestionsModule } from './modules/suggestions/suggestions.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 export interface AppModuleOptions {
@@ -47,6 +51,7 @@ export class AppModule {
         AuditModule,
         NotificationsModule,
         CalendarModule,
+        EscalationModule,
         UsersModule,
         AuthModule,
         HealthModule,
@@ -55,6 +60,9 @@ export class AppModule {
         BanksModule,
         ProductsModule,
         ProjectsModule,
+        MatchingModule,
+        SuggestionsModule,
+        StatsModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

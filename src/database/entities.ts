@@ -2,6 +2,11 @@ import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity.js';
 import { BankEntity } from '../modules/banks/bank.entity.js';
 import { EnterpriseEntity } from '../modules/enterprises/enterprise.entity.js';
+import { DeclineReasonEntity } from '../modules/matching/decline-reason.entity.js';
+import { FinancingRequestEntity } from '../modules/matching/financing-request.entity.js';
+import { MatchAssignmentEntity } from '../modules/matching/match-assignment.entity.js';
+import { MatchEntity } from '../modules/matching/match.entity.js';
+import { RequestEventEntity } from '../modules/matching/request-event.entity.js';
 import { LprRateEntity } from '../modules/products/lpr-rate.entity.js';
 import { ProductEntity } from '../modules/products/product.entity.js';
 import { ProjectEntity } from '../modules/projects/project.entity.js';
@@ -19,4 +24,9 @@ export const ENTITIES = [
   ProductEntity,
   LprRateEntity,
   ProjectEntity,
+  FinancingRequestEntity,
+  MatchEntity,
+  MatchAssignmentEntity,
+  RequestEventEntity,
+  DeclineReasonEntity,
 ];

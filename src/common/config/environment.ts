@@ -159,6 +159,20 @@ export class Environment {
   @Max(60000)
   AUDIT_SEAL_INTERVAL_MS = 1000;
 
+  /** 行长制: working days (Asia/Shanghai) a bank has to accept a dispatched match. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  MATCH_RESPONSE_WORKING_DAYS = 3;
+
+  /** How often each instance looks for matches past their deadline (one sweep runs at a time). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(3600000)
+  MATCH_ESCALATION_SWEEP_MS = 60000;
+
   /** How long shutdown waits for requests in flight before closing their connections. */
   @Type(() => Number)
   @IsInt()

@@ -19,6 +19,12 @@ export enum ErrorCode {
   CreditCodeCheckFailed = 'CREDIT_CODE_CHECK_FAILED',
   CreditCodeTaken = 'CREDIT_CODE_TAKEN',
   InvalidTransition = 'INVALID_TRANSITION',
+  /** Only verified enterprises' financing requests may be dispatched to a bank. */
+  EnterpriseNotVerified = 'ENTERPRISE_NOT_VERIFIED',
+  /** 行长制: a match needs the bank's active president as its accountable holder. */
+  BankHasNoPresident = 'BANK_HAS_NO_PRESIDENT',
+  /** The request already has an open match with this bank. */
+  AlreadyDispatchedToBank = 'ALREADY_DISPATCHED_TO_BANK',
   InsufficientFundBalance = 'INSUFFICIENT_FUND_BALANCE',
   IdempotencyKeyRequired = 'IDEMPOTENCY_KEY_REQUIRED',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',

@@ -33,6 +33,9 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.UsernameTaken:
     case ErrorCode.CreditCodeTaken:
     case ErrorCode.InvalidTransition:
+    case ErrorCode.EnterpriseNotVerified:
+    case ErrorCode.BankHasNoPresident:
+    case ErrorCode.AlreadyDispatchedToBank:
     case ErrorCode.InsufficientFundBalance:
     case ErrorCode.IdempotencyRequestInFlight:
       return 409;

@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { CalendarDaysService } from './calendar-days.service.js';
+import { CalendarController } from './calendar.controller.js';
 import { WorkingCalendar } from './working-calendar.service.js';
 
 @Global()
 @Module({
-  providers: [WorkingCalendar],
+  controllers: [CalendarController],
+  providers: [WorkingCalendar, CalendarDaysService],
   exports: [WorkingCalendar],
 })
 export class CalendarModule {}

@@ -49,13 +49,20 @@ interface SqlCondition {
 }
 
 /**
- * Which enterprises bank staff may see: those with a financing request or turnover application
- * involving their bank. Neither table exists yet, so for now they see none; the matching issue
- * widens this one condition (e.g. `EXISTS (SELECT 1 FROM matches m ... WHERE m.bank_id =
- * :bankId AND ... = enterprise.id)`), and every read below follows.
+ * Which enterprises bank staff may see: those their bank holds or held a match for (any state:
+ * a bank keeps seeing the profile behind a case it declined). Every read below follows. Turnover
+ * applications will widen this condition once they exist.
  */
-function bankStakeCondition(_caller: Caller): SqlCondition {
-  return { sql: 'FALSE', parameters: {} };
+function bankStakeCondition(caller: Caller): SqlCondition {
+  if (caller.bankId === null) {
+    return { sql: 'FALSE', parameters: {} };
+  }
+  return {
+    sql: `EXISTS (SELECT 1 FROM matches stake
+                    JOIN financing_requests staked ON staked.id = stake.request_id
+                   WHERE stake.bank_id = :stakeBankId AND staked.enterprise_id = enterprise.id)`,
+    parameters: { stakeBankId: caller.bankId },
+  };
 }
 
 /** The rows a caller may read, as a WHERE condition on the alias `enterprise`. */

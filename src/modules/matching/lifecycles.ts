@@ -92,3 +92,17 @@ export function requireMatchAction(
     throw invalidTransition('match', action, current);
   }
 }
+
+/**
+ * The request states from which `action` leads to `target`: the `status = ANY(...)` guard of the
+ * single-statement UPDATE that makes the move.
+ */
+export function requestStatesLeadingTo(
+  action: keyof typeof REQUEST_TRANSITIONS,
+  target: RequestStatus,
+): RequestStatus[] {
+  const moves = REQUEST_TRANSITIONS[action] ?? {};
+  return (Object.keys(moves) as RequestStatus[]).filter(
+    (from) => from !== target && moves[from].includes(target),
+  );
+}

@@ -14,8 +14,8 @@ export interface SqlCondition {
  *
  * - administrators and auditors: every project;
  * - enterprise users: their own enterprise's;
- * - bank staff: none yet. The matching issue widens this to the projects of financing requests
- *   dispatched to the caller's bank — change `bankStaffProjects` below and nothing else.
+ * - bank staff: the projects of enterprises their bank holds or held a match for (the same rule
+ *   as the enterprise profile) — `bankStaffProjects` below.
  */
 export function visibleProjects(caller: Caller, alias: string): SqlCondition {
   if (seesEverything(caller)) {
@@ -33,6 +33,12 @@ export function visibleProjects(caller: Caller, alias: string): SqlCondition {
   return { sql: 'FALSE', params: {} };
 }
 
-function bankStaffProjects(_bankId: string, _alias: string): SqlCondition {
-  return { sql: 'FALSE', params: {} };
+function bankStaffProjects(bankId: string, alias: string): SqlCondition {
+  return {
+    sql: `EXISTS (SELECT 1 FROM matches stake
+                    JOIN financing_requests staked ON staked.id = stake.request_id
+                   WHERE stake.bank_id = :stakeBankId
+                     AND staked.enterprise_id = ${alias}.enterprise_id)`,
+    params: { stakeBankId: bankId },
+  };
 }

@@ -1,0 +1,516 @@
+import { formatFen } from '../../common/money/money.js';
+import { Decimal } from '../../common/money/rate.js';
+import { effectiveRate, type LprQuote, type ProductRateTerms } from '../products/effective-rate.js';
+import type { GuaranteeType, LprTenor, ProductCategory } from '../products/product.entity.js';
+
+/*
+ * 推荐对接: which banks and products a financing request should be dispatched to, and why.
+ *
+ * 1. Hard filters (a product failing one is not suggested at all): the product is active; the
+ *    requested amount and term lie within its ranges (bounds included); the enterprise's region,
+ *    industry and scale are in its eligible lists (an empty list means "any"); the guarantee the
+ *    enterprise offers is among the product's guarantee types (an empty list means "any", the
+ *    same rule as the eligibility lists: a product that names no security does not restrict it);
+ *    when the request sets a rate ceiling, the product's lowest effective annual rate today (a
+ *    fixed product's own minimum, or the LPR in force + its minimum spread) is not above it. An
+ *    LPR product whose tenor has no LPR in force has no known rate, so it fails a ceiling.
+ *    The SQL narrows the candidates with the same rules; this file is the authority and the one
+ *    that explains them.
+ *
+ * 2. Score = Σ weight × part, every part in [0, 1], the weights summing to 1:
+ *    - amountFit 0.20: how centrally the amount sits in the product's range,
+ *      1 − |amount − mid| / (half the range); 1 when the range is a single value.
+ *    - termFit 0.15: the same for the term in months.
+ *    - tagFit 0.10: 1 when at least one product tag speaks to this request — `specialized` for a
+ *      专精特新 enterprise, `key50` for a 双50 enterprise, `first_loan` (首贷) for an enterprise
+ *      never yet funded through the platform, `credit_loan` (信用贷) for a request offering credit
+ *      (no security) — else 0.
+ *    - acceptanceSpeed 0.15: the bank's median hours from dispatch to acceptance over the last
+ *      180 days, mapped linearly onto 1 (at once) … 0 (72 hours or more), then shrunk towards a
+ *      neutral 0.5 as if the bank had 5 more acceptances at that value:
+ *      (n × observed + 5 × 0.5) / (n + 5), n = acceptances. A bank without history scores 0.5.
+ *    - successShare 0.25: the share of the bank's matches dispatched in the last 180 days that
+ *      reached `disbursed`, with the same neutral prior: (disbursed + 5 × 0.5) / (dispatched + 5).
+ *      So a new bank is ranked as average, not last, and one lucky match does not make a bank
+ *      best.
+ *    - load 0.15: open matches (dispatched, accepted, approved) per active officer (the bank's
+ *      active officers and president, at least 1): 1 / (1 + perOfficer / 5), so an idle bank
+ *      scores 1 and 5 open cases per officer halve the part.
+ *    Each part is rounded half-up to 4 places and the score is computed from the rounded parts
+ *    (so a reader can check it), then rounded to 4 places. Ranking: score descending, then bank
+ *    name, product name and product id, so equal scores always come out in the same order.
+ *
+ * 3. A bank that already holds a match for the request is marked, not hidden: an open one
+ *    (dispatched, accepted, approved) first, else a disbursed one, else a declined one — the
+ *    center should see that it would be asking again. Recalled and cancelled matches were the
+ *    center's or the enterprise's doing and are not marked.
+ */
+
+export const SCORE_WEIGHTS = {
+  amountFit: '0.20',
+  termFit: '0.15',
+  tagFit: '0.10',
+  acceptanceSpeed: '0.15',
+  successShare: '0.25',
+  load: '0.15',
+} as const;
+export type ScorePart = keyof typeof SCORE_WEIGHTS;
+export const SCORE_PARTS = Object.keys(SCORE_WEIGHTS) as ScorePart[];
+
+/** The look-back window of a bank's record. */
+export const RECORD_WINDOW_DAYS = 180;
+/** Median hours to accept at which acceptanceSpeed reaches 0. */
+export const SPEED_HORIZON_HOURS = 72;
+/** The neutral value a bank with little history is pulled towards, and how hard. */
+export const NEUTRAL_PRIOR = '0.5';
+export const PRIOR_WEIGHT = 5;
+/** Open matches per officer at which the load part is one half. */
+export const LOAD_HALF_POINT = 5;
+
+const SCORE_PLACES = 4;
+const MILLISECONDS_PER_HOUR = 3_600_000;
+
+/** Match states that mark a bank in the suggestions, most telling first. */
+const MARKED_STATUSES = ['dispatched', 'accepted', 'approved', 'disbursed', 'declined'] as const;
+export type MarkedStatus = (typeof MARKED_STATUSES)[number];
+
+const STATUS_LABELS: Record<MarkedStatus, string> = {
+  dispatched: '已推送待受理',
+  accepted: '已受理',
+  approved: '已授信',
+  disbursed: '已放款',
+  declined: '已拒绝',
+};
+
+const GUARANTEE_LABELS: Record<GuaranteeType, string> = {
+  credit: '信用',
+  mortgage: '抵押',
+  pledge: '质押',
+  guarantee: '保证',
+};
+
+export interface SuggestionRequest {
+  amountFen: bigint;
+  termMonths: number;
+  guaranteeOffered: GuaranteeType;
+  /** Decimal string (NUMERIC), or null for no ceiling. */
+  rateCeiling: string | null;
+  regionCode: string;
+  industry: string;
+  scale: string;
+  enterpriseTags: readonly string[];
+  /** The enterprise already has a disbursed match through the platform (so no longer 首贷). */
+  enterpriseHasLoan: boolean;
+}
+
+export interface ProductCandidate extends ProductRateTerms {
+  productId: string;
+  productName: string;
+  category: ProductCategory;
+  bankId: string;
+  bankName: string;
+  active: boolean;
+  minAmountFen: bigint;
+  maxAmountFen: bigint;
+  minTermMonths: number;
+  maxTermMonths: number;
+  eligibleRegions: readonly string[];
+  eligibleIndustries: readonly string[];
+  eligibleScales: readonly string[];
+  guaranteeTypes: readonly string[];
+  tags: readonly string[];
+}
+
+/** A bank's record over the last {@link RECORD_WINDOW_DAYS} days, and its load now. */
+export interface BankRecord {
+  bankId: string;
+  dispatched: number;
+  disbursed: number;
+  accepted: number;
+  /** Median milliseconds dispatch → accept as a decimal string; null without acceptances. */
+  medianMillisecondsToAccept: string | null;
+  openMatches: number;
+  activeOfficers: number;
+}
+
+export interface ExistingMatch {
+  matchId: string;
+  bankId: string;
+  status: string;
+  /** ISO instant; the latest match wins among equally telling ones. */
+  dispatchedAt: string;
+}
+
+export interface Reason {
+  /** Stable machine code. */
+  code: string;
+  /** 中文说明 for the center and the enterprise. */
+  message: string;
+}
+
+export interface ScoredSuggestion {
+  candidate: ProductCandidate;
+  effectiveMinAnnualRate: string | null;
+  effectiveMaxAnnualRate: string | null;
+  score: string;
+  parts: Record<ScorePart, string>;
+  reasons: Reason[];
+  existingMatch: { matchId: string; status: MarkedStatus } | null;
+  record: {
+    dispatched: number;
+    disbursed: number;
+    medianHoursToAccept: string | null;
+    openMatches: number;
+    activeOfficers: number;
+  };
+}
+
+type Eligibility =
+  | { eligible: true; reasons: Reason[]; minRate: string | null; maxRate: string | null }
+  | { eligible: false; failed: string };
+
+function yuan(fen: bigint): string {
+  return `${formatFen(fen)} 元`;
+}
+
+function percent(rate: string): string {
+  return `${new Decimal(rate).times(100).toFixed()}%`;
+}
+
+function eligibleBy(
+  list: readonly string[],
+  value: string,
+  code: string,
+  any: string,
+  listed: string,
+): Reason | null {
+  if (list.length === 0) {
+    return { code, message: any };
+  }
+  return list.includes(value) ? { code, message: listed } : null;
+}
+
+/** The hard filters, with the reason each one passed. */
+export function checkEligibility(
+  request: SuggestionRequest,
+  product: ProductCandidate,
+  quotes: ReadonlyMap<LprTenor, LprQuote>,
+): Eligibility {
+  if (!product.active) {
+    return { eligible: false, failed: 'PRODUCT_INACTIVE' };
+  }
+  if (request.amountFen < product.minAmountFen || request.amountFen > product.maxAmountFen) {
+    return { eligible: false, failed: 'AMOUNT_OUT_OF_RANGE' };
+  }
+  if (request.termMonths < product.minTermMonths || request.termMonths > product.maxTermMonths) {
+    return { eligible: false, failed: 'TERM_OUT_OF_RANGE' };
+  }
+  const reasons: Reason[] = [
+    {
+      code: 'AMOUNT_IN_RANGE',
+      message: `申请金额 ${yuan(request.amountFen)}在产品额度 ${formatFen(product.minAmountFen)}–${yuan(product.maxAmountFen)}之内`,
+    },
+    {
+      code: 'TERM_IN_RANGE',
+      message: `申请期限 ${request.termMonths} 个月在产品期限 ${product.minTermMonths}–${product.maxTermMonths} 个月之内`,
+    },
+  ];
+  const region = eligibleBy(
+    product.eligibleRegions,
+    request.regionCode,
+    'REGION_ELIGIBLE',
+    '产品不限地区',
+    '企业所在地区在产品适用范围内',
+  );
+  if (region === null) {
+    return { eligible: false, failed: 'REGION_NOT_ELIGIBLE' };
+  }
+  const industry = eligibleBy(
+    product.eligibleIndustries,
+    request.industry,
+    'INDUSTRY_ELIGIBLE',
+    '产品不限行业',
+    '企业所属行业在产品适用范围内',
+  );
+  if (industry === null) {
+    return { eligible: false, failed: 'INDUSTRY_NOT_ELIGIBLE' };
+  }
+  const scale = eligibleBy(
+    product.eligibleScales,
+    request.scale,
+    'SCALE_ELIGIBLE',
+    '产品不限企业规模',
+    '企业规模在产品适用范围内',
+  );
+  if (scale === null) {
+    return { eligible: false, failed: 'SCALE_NOT_ELIGIBLE' };
+  }
+  const guarantee = eligibleBy(
+    product.guaranteeTypes,
+    request.guaranteeOffered,
+    'GUARANTEE_ACCEPTED',
+    '产品未限定担保方式',
+    `产品接受${GUARANTEE_LABELS[request.guaranteeOffered]}担保方式`,
+  );
+  if (guarantee === null) {
+    return { eligible: false, failed: 'GUARANTEE_NOT_ACCEPTED' };
+  }
+  reasons.push(region, industry, scale, guarantee);
+
+  const rate = effectiveRate(product, quotes);
+  if (request.rateCeiling !== null) {
+    if (rate.minAnnualRate === null) {
+      return { eligible: false, failed: 'RATE_UNKNOWN' };
+    }
+    if (new Decimal(rate.minAnnualRate).gt(new Decimal(request.rateCeiling))) {
+      return { eligible: false, failed: 'RATE_ABOVE_CEILING' };
+    }
+    reasons.push({
+      code: 'RATE_WITHIN_CEILING',
+      message: `产品最低年利率 ${percent(rate.minAnnualRate)} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
+    });
+  } else if (rate.minAnnualRate !== null && rate.maxAnnualRate !== null) {
+    reasons.push({
+      code: 'RATE_RANGE',
+      message: `产品年利率 ${percent(rate.minAnnualRate)}–${percent(rate.maxAnnualRate)}`,
+    });
+  }
+  return {
+    eligible: true,
+    reasons,
+    minRate: rate.minAnnualRate,
+    maxRate: rate.maxAnnualRate,
+  };
+}
+
+function clampUnit(value: Decimal): Decimal {
+  return Decimal.max(0, Decimal.min(1, value));
+}
+
+/** 1 at the middle of [min, max], 0 at either bound; 1 for a single-value range. */
+export function centrality(value: Decimal, min: Decimal, max: Decimal): Decimal {
+  if (min.eq(max)) {
+    return new Decimal(1);
+  }
+  const middle = min.plus(max).div(2);
+  const half = max.minus(min).div(2);
+  return clampUnit(new Decimal(1).minus(value.minus(middle).abs().div(half)));
+}
+
+/** (n × observed + k × prior) / (n + k): a few observations move the part only a little. */
+function withPrior(observed: Decimal, observations: number): Decimal {
+  return observed
+    .times(observations)
+    .plus(new Decimal(NEUTRAL_PRIOR).times(PRIOR_WEIGHT))
+    .div(observations + PRIOR_WEIGHT);
+}
+
+function tagReasons(request: SuggestionRequest, product: ProductCandidate): Reason[] {
+  const reasons: Reason[] = [];
+  const tags = new Set(product.tags);
+  if (tags.has('specialized') && request.enterpriseTags.includes('specialized')) {
+    reasons.push({ code: 'TAG_SPECIALIZED', message: '专精特新企业，匹配专精特新专属产品' });
+  }
+  if (tags.has('key50') && request.enterpriseTags.includes('key50')) {
+    reasons.push({ code: 'TAG_KEY50', message: '“双50”重点企业，匹配重点企业专属产品' });
+  }
+  if (tags.has('first_loan') && !request.enterpriseHasLoan) {
+    reasons.push({ code: 'TAG_FIRST_LOAN', message: '企业尚无放款记录，适用首贷产品' });
+  }
+  if (tags.has('credit_loan') && request.guaranteeOffered === 'credit') {
+    reasons.push({ code: 'TAG_CREDIT_LOAN', message: '企业以信用方式申请，适用信用贷产品' });
+  }
+  return reasons;
+}
+
+const EMPTY_RECORD = (bankId: string): BankRecord => ({
+  bankId,
+  dispatched: 0,
+  disbursed: 0,
+  accepted: 0,
+  medianMillisecondsToAccept: null,
+  openMatches: 0,
+  activeOfficers: 0,
+});
+
+function recordParts(record: BankRecord): {
+  acceptanceSpeed: Decimal;
+  successShare: Decimal;
+  load: Decimal;
+  medianHours: Decimal | null;
+  reasons: Reason[];
+} {
+  const reasons: Reason[] = [];
+  const medianHours =
+    record.medianMillisecondsToAccept === null
+      ? null
+      : new Decimal(record.medianMillisecondsToAccept).div(MILLISECONDS_PER_HOUR);
+  const observedSpeed =
+    medianHours === null
+      ? new Decimal(NEUTRAL_PRIOR)
+      : clampUnit(new Decimal(1).minus(medianHours.div(SPEED_HORIZON_HOURS)));
+  const acceptanceSpeed = withPrior(observedSpeed, medianHours === null ? 0 : record.accepted);
+  const observedShare =
+    record.dispatched === 0
+      ? new Decimal(NEUTRAL_PRIOR)
+      : new Decimal(record.disbursed).div(record.dispatched);
+  const successShare = withPrior(observedShare, record.dispatched);
+  const officers = Math.max(record.activeOfficers, 1);
+  const perOfficer = new Decimal(record.openMatches).div(officers);
+  const load = new Decimal(1).div(new Decimal(1).plus(perOfficer.div(LOAD_HALF_POINT)));
+
+  if (record.dispatched < PRIOR_WEIGHT) {
+    reasons.push({
+      code: 'BANK_LITTLE_HISTORY',
+      message: `该行近${RECORD_WINDOW_DAYS}天对接 ${record.dispatched} 笔，记录较少，按中性水平评估`,
+    });
+  } else {
+    reasons.push({
+      code: 'BANK_RECORD',
+      message: `该行近${RECORD_WINDOW_DAYS}天对接 ${record.dispatched} 笔，放款 ${record.disbursed} 笔`,
+    });
+  }
+  if (medianHours !== null) {
+    reasons.push({
+      code: 'BANK_ACCEPTANCE_SPEED',
+      message: `受理时长中位数 ${medianHours.toFixed(1)} 小时`,
+    });
+  }
+  reasons.push({
+    code: 'BANK_LOAD',
+    message: `在办对接 ${record.openMatches} 笔，可办理人员 ${officers} 人`,
+  });
+  return { acceptanceSpeed, successShare, load, medianHours, reasons };
+}
+
+/** Lower is more telling: an open match, then a disbursed one, then a declined one. */
+const MARK_PRIORITY: Readonly<Record<MarkedStatus, number>> = {
+  dispatched: 0,
+  accepted: 0,
+  approved: 0,
+  disbursed: 1,
+  declined: 2,
+};
+
+function isMarked(status: string): status is MarkedStatus {
+  return (MARKED_STATUSES as readonly string[]).includes(status);
+}
+
+/** The most telling existing match of each bank; the latest among equally telling ones. */
+export function markedMatches(
+  matches: readonly ExistingMatch[],
+): Map<string, { matchId: string; status: MarkedStatus }> {
+  const best = new Map<string, { matchId: string; status: MarkedStatus; dispatchedAt: string }>();
+  for (const match of matches) {
+    const status = match.status;
+    if (!isMarked(status)) {
+      continue;
+    }
+    const current = best.get(match.bankId);
+    if (
+      current === undefined ||
+      MARK_PRIORITY[status] < MARK_PRIORITY[current.status] ||
+      (MARK_PRIORITY[status] === MARK_PRIORITY[current.status] &&
+        match.dispatchedAt > current.dispatchedAt)
+    ) {
+      best.set(match.bankId, { matchId: match.matchId, status, dispatchedAt: match.dispatchedAt });
+    }
+  }
+  return new Map(
+    [...best].map(([bankId, match]) => [bankId, { matchId: match.matchId, status: match.status }]),
+  );
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * Filters the candidates and ranks the rest (see the top of this file). Pure: everything it
+ * needs comes in as plain values.
+ */
+export function rankSuggestions(input: {
+  request: SuggestionRequest;
+  candidates: readonly ProductCandidate[];
+  records: readonly BankRecord[];
+  existingMatches: readonly ExistingMatch[];
+  quotes: ReadonlyMap<LprTenor, LprQuote>;
+}): ScoredSuggestion[] {
+  const { request, quotes } = input;
+  const records = new Map(input.records.map((record) => [record.bankId, record]));
+  const marked = markedMatches(input.existingMatches);
+  const amount = new Decimal(request.amountFen.toString());
+  const scored: { suggestion: ScoredSuggestion; value: Decimal }[] = [];
+
+  for (const candidate of input.candidates) {
+    const eligibility = checkEligibility(request, candidate, quotes);
+    if (!eligibility.eligible) {
+      continue;
+    }
+    const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
+    const bank = recordParts(record);
+    const tags = tagReasons(request, candidate);
+    const raw: Record<ScorePart, Decimal> = {
+      amountFit: centrality(
+        amount,
+        new Decimal(candidate.minAmountFen.toString()),
+        new Decimal(candidate.maxAmountFen.toString()),
+      ),
+      termFit: centrality(
+        new Decimal(request.termMonths),
+        new Decimal(candidate.minTermMonths),
+        new Decimal(candidate.maxTermMonths),
+      ),
+      tagFit: new Decimal(tags.length > 0 ? 1 : 0),
+      acceptanceSpeed: bank.acceptanceSpeed,
+      successShare: bank.successShare,
+      load: bank.load,
+    };
+    const rounded = Object.fromEntries(
+      SCORE_PARTS.map((part) => [part, raw[part].toDecimalPlaces(SCORE_PLACES)]),
+    ) as Record<ScorePart, Decimal>;
+    const score = SCORE_PARTS.reduce(
+      (sum, part) => sum.plus(rounded[part].times(SCORE_WEIGHTS[part])),
+      new Decimal(0),
+    ).toDecimalPlaces(SCORE_PLACES);
+
+    const existing = marked.get(candidate.bankId) ?? null;
+    const reasons = [...eligibility.reasons, ...tags, ...bank.reasons];
+    if (existing !== null) {
+      reasons.push({
+        code: existing.status === 'declined' ? 'EXISTING_MATCH_DECLINED' : 'EXISTING_MATCH',
+        message: `该行已有本需求的对接（${STATUS_LABELS[existing.status]}）`,
+      });
+    }
+    scored.push({
+      value: score,
+      suggestion: {
+        candidate,
+        effectiveMinAnnualRate: eligibility.minRate,
+        effectiveMaxAnnualRate: eligibility.maxRate,
+        score: score.toFixed(SCORE_PLACES),
+        parts: Object.fromEntries(
+          SCORE_PARTS.map((part) => [part, rounded[part].toFixed(SCORE_PLACES)]),
+        ) as Record<ScorePart, string>,
+        reasons,
+        existingMatch: existing,
+        record: {
+          dispatched: record.dispatched,
+          disbursed: record.disbursed,
+          medianHoursToAccept: bank.medianHours === null ? null : bank.medianHours.toFixed(1),
+          openMatches: record.openMatches,
+          activeOfficers: record.activeOfficers,
+        },
+      },
+    });
+  }
+
+  scored.sort(
+    (left, right) =>
+      right.value.comparedTo(left.value) ||
+      compareText(left.suggestion.candidate.bankName, right.suggestion.candidate.bankName) ||
+      compareText(left.suggestion.candidate.productName, right.suggestion.candidate.productName) ||
+      compareText(left.suggestion.candidate.productId, right.suggestion.candidate.productId),
+  );
+  return scored.map((entry) => entry.suggestion);
+}
