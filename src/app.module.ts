@@ -7,6 +7,7 @@ import { Environment } from './common/config/environment.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ClockModule } from './common/clock.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
+import { DemoDataModule } from './modules/demo/demo-data.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { EscalationModule } from './modules/escalation/escalation.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         MatchingModule,
         SuggestionsModule,
         StatsModule,
+        DemoDataModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

@@ -11,6 +11,7 @@ import {
   ensureDatabase,
   startEmbeddedPostgres,
 } from './database/embedded-postgres.js';
+import { DemoDataService } from './modules/demo/demo-data.service.js';
 import { InitialAccounts } from './modules/users/initial-accounts.service.js';
 
 const logger = new Logger('Main');
@@ -65,6 +66,8 @@ async function bootstrap(): Promise<void> {
 
   const app = await createApp({ environment });
   const created = await app.get(InitialAccounts).ensure();
+  // The Tonghua demo set, entered as the first administrator; a later start finds it all.
+  const demo = environment.DEMO_DATA ? await app.get(DemoDataService).load() : undefined;
   await app.listen({ port: environment.PORT, host: environment.HOST });
 
   const base = `http://localhost:${environment.PORT}`;
@@ -72,7 +75,7 @@ async function bootstrap(): Promise<void> {
     `Yinqi is listening on ${base}/${API_PREFIX}`,
     `  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
     `  Health:    ${base}/health/live  ${base}/health/ready`,
-    ...created.map(
+    ...[...created, ...(demo?.accounts ?? [])].map(
       (account) =>
         `  Account created: ${account.username} (${account.role}) — password: ${account.passwordSource}`,
     ),

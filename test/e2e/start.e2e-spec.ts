@@ -108,6 +108,9 @@ describe('npm start on the embedded database', () => {
     expect(running.output()).toContain(`${base.replace('127.0.0.1', 'localhost')}/docs`);
     expect(running.output()).toMatch(/Account created: chief \(admin\) — password: ADMIN_PASSWORD/);
     expect(running.output()).toContain(`Account created: auditor (auditor)`);
+    // The demo set's accounts are printed on the first start only (the restart below checks).
+    expect(running.output()).toContain('Account created: jlbank.president (bank_president)');
+    expect(running.output()).toContain('Account created: dongbao.finance (enterprise)');
     expect(running.output()).toContain(DEMO_PASSWORD);
     expect(running.output()).not.toContain(env.ADMIN_PASSWORD);
 
@@ -120,6 +123,7 @@ describe('npm start on the embedded database', () => {
     });
     expect(me.status).toBe(200);
     expect((await loginAs('auditor', DEMO_PASSWORD)).status).toBe(200);
+    expect((await loginAs('jlbank.president', DEMO_PASSWORD)).status).toBe(200);
 
     // Structured JSON access logs carry the request id, and never a password or a token.
     const logLines = running

@@ -6,12 +6,12 @@ import { BanksService } from './banks.service.js';
 
 /**
  * The bank registry. Exports BankPresidency for UsersService (users import banks; banks never
- * import users, so there is no module cycle).
+ * import users, so there is no module cycle) and BanksService for the demo loader.
  */
 @Module({
   imports: [RegionsModule],
   controllers: [BanksController],
   providers: [BanksService, BankPresidency],
-  exports: [BankPresidency],
+  exports: [BanksService, BankPresidency],
 })
 export class BanksModule {}

@@ -10,6 +10,6 @@ import { ProductsService } from './products.service.js';
   imports: [RegionsModule],
   controllers: [ProductsController, LprRatesController],
   providers: [ProductsService, LprRatesService],
-  exports: [LprRatesService],
+  exports: [ProductsService, LprRatesService],
 })
 export class ProductsModule {}
