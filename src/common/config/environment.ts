@@ -173,6 +173,13 @@ export class Environment {
   @Max(3600000)
   MATCH_ESCALATION_SWEEP_MS = 60000;
 
+  /** Hours an Idempotency-Key and its answer are kept (at least the 24 the API promises). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(24)
+  @Max(720)
+  IDEMPOTENCY_RETENTION_HOURS = 24;
+
   /** How long shutdown waits for requests in flight before closing their connections. */
   @Type(() => Number)
   @IsInt()
