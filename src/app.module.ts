@@ -15,6 +15,7 @@ import { AuthGuard } from './modules/auth/auth.guard.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BanksModule } from './modules/banks/banks.module.js';
 import { EnterprisesModule } from './modules/enterprises/enterprises.module.js';
+import { GuaranteesModule } from './modules/guarantees/guarantees.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MatchingModule } from './modules/matching/matching.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
@@ -65,6 +66,7 @@ export class AppModule {
         SuggestionsModule,
         StatsModule,
         DemoDataModule,
+        GuaranteesModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

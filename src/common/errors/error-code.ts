@@ -26,6 +26,14 @@ export enum ErrorCode {
   /** The request already has an open match with this bank. */
   AlreadyDispatchedToBank = 'ALREADY_DISPATCHED_TO_BANK',
   InsufficientFundBalance = 'INSUFFICIENT_FUND_BALANCE',
+  /** 信保基金: approved and active principal may not pass capital × the fund's multiple. */
+  GuaranteeCapacityExceeded = 'GUARANTEE_CAPACITY_EXCEEDED',
+  /** 信保基金: one enterprise's approved and active principal may not pass the fund's cap. */
+  GuaranteeEnterpriseCapExceeded = 'GUARANTEE_ENTERPRISE_CAP_EXCEEDED',
+  /** 代偿: a claim is at most the guaranteed principal. */
+  ClaimExceedsPrincipal = 'CLAIM_EXCEEDS_PRINCIPAL',
+  /** 追偿: a recovery is at most the amount claimed. */
+  RecoveryExceedsClaim = 'RECOVERY_EXCEEDS_CLAIM',
   IdempotencyKeyRequired = 'IDEMPOTENCY_KEY_REQUIRED',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyRequestInFlight = 'IDEMPOTENCY_REQUEST_IN_FLIGHT',

@@ -16,6 +16,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.IdempotencyKeyRequired:
     case ErrorCode.CreditCodeCheckFailed:
+    case ErrorCode.ClaimExceedsPrincipal:
+    case ErrorCode.RecoveryExceedsClaim:
       return 400;
     case ErrorCode.Unauthenticated:
     case ErrorCode.InvalidCredentials:
@@ -37,6 +39,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.BankHasNoPresident:
     case ErrorCode.AlreadyDispatchedToBank:
     case ErrorCode.InsufficientFundBalance:
+    case ErrorCode.GuaranteeCapacityExceeded:
+    case ErrorCode.GuaranteeEnterpriseCapExceeded:
     case ErrorCode.IdempotencyRequestInFlight:
       return 409;
     case ErrorCode.PayloadTooLarge:
