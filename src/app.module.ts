@@ -46,7 +46,12 @@ export class AppModule {
             if (url === undefined) {
               throw new Error('DATABASE_URL must be resolved before the app starts');
             }
-            return dataSourceOptions(url, config.env.DATABASE_POOL_SIZE);
+            return dataSourceOptions(url, config.env.DATABASE_POOL_SIZE, {
+              connectMs: config.env.DATABASE_CONNECT_TIMEOUT_MS,
+              statementMs: config.env.DATABASE_STATEMENT_TIMEOUT_MS,
+              lockMs: config.env.DATABASE_LOCK_TIMEOUT_MS,
+              idleInTransactionMs: config.env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+            });
           },
         }),
         ClockModule,

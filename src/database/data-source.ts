@@ -6,7 +6,30 @@ import { MIGRATIONS } from './migrations/index.js';
  * One definition of how Yinqi talks to PostgreSQL, shared by the app, the migration CLI and the
  * test harness. Schema changes only through migrations: `synchronize` stays off.
  */
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+/** The app's bounds on waiting for the database (the CLI and migrations run without them). */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+export function dataSourceOptions(
+  url: string,
+  poolSize = 20,
+  timeouts?: DatabaseTimeouts,
+): DataSourceOptions {
+  // Business dates are computed in Asia/Shanghai by the code; the session stays in UTC so
+  // `now()` and timestamps read back unambiguously.
+  const settings = ['-c timezone=UTC'];
+  if (timeouts !== undefined) {
+    // So that a lost or stuck database makes requests fail fast (503) instead of hanging.
+    settings.push(
+      `-c statement_timeout=${timeouts.statementMs}`,
+      `-c lock_timeout=${timeouts.lockMs}`,
+      `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
+    );
+  }
   return {
     type: 'postgres',
     url,
@@ -18,9 +41,9 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     logging: false,
     extra: {
       max: poolSize,
-      // Business dates are computed in Asia/Shanghai by the code; the session stays in UTC so
-      // `now()` and timestamps read back unambiguously.
-      options: '-c timezone=UTC',
+      options: settings.join(' '),
+      ...(timeouts === undefined ? {} : { connectionTimeoutMillis: timeouts.connectMs }),
+      keepAlive: true,
     },
   };
 }

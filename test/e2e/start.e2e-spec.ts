@@ -158,8 +158,50 @@ describe('npm start on the embedded database', () => {
     await waitForOutput(recovered, /listening on/);
     expect(isAlive(orphan!)).toBe(false);
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+
+    // SIGTERM with 50 requests in flight: every one completes, then the process exits 0 and the
+    // database stops cleanly. Verifying the audit chain is slow enough to still be running.
+    const login = (await (await loginAs('chief', env.ADMIN_PASSWORD)).json()) as {
+      accessToken: string;
+    };
+    const ids = Array.from({ length: 50 }, (_, index) => `drain-${String(index).padStart(4, '0')}`);
+    const inFlight = ids.map((id) =>
+      fetch(`${base}/api/v1/audit-events/verify`, {
+        headers: { authorization: `Bearer ${login.accessToken}`, 'x-request-id': id },
+      }).then(
+        (response) => response.status,
+        (error: unknown) => String(error),
+      ),
+    );
+    // Signal once the service has received every one of them (its access log says so).
+    const logged = (message: string): number => {
+      const seen = new Set<unknown>();
+      for (const line of recovered.output().split('\n')) {
+        if (line.startsWith('{') && line.includes(message)) {
+          const entry = JSON.parse(line) as { reqId?: unknown; msg?: unknown };
+          if (entry.msg === message && ids.includes(entry.reqId as string)) {
+            seen.add(entry.reqId);
+          }
+        }
+      }
+      return seen.size;
+    };
+    const received = (): number => logged('incoming request');
+    const deadline = Date.now() + 30_000;
+    while (received() < ids.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(received()).toBe(ids.length);
+    const completedBefore = logged('request completed');
+    const signalled = Date.now();
     recovered.child.kill('SIGTERM');
+    expect(await Promise.all(inFlight)).toEqual(ids.map(() => 200));
+    // The signal really came while requests were running.
+    expect(completedBefore).toBeLessThan(ids.length);
     expect(await recovered.exited).toBe(0);
+    // Within SHUTDOWN_TIMEOUT_MS (10 s) of the signal, with margin for the slow machine.
+    expect(Date.now() - signalled).toBeLessThan(20_000);
+    expect(await postmasterPid(dataDir)).toBeUndefined();
   });
 
   it('removes a pid file left by a postmaster that is no longer running', async () => {

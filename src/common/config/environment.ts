@@ -77,6 +77,34 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /** How long a request waits for a database connection before answering 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DATABASE_CONNECT_TIMEOUT_MS = 3000;
+
+  /** Longest statement the app runs (statement_timeout); longer ones are cancelled (503). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30000;
+
+  /** Longest wait for a row or advisory lock (lock_timeout); longer waits answer 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DATABASE_LOCK_TIMEOUT_MS = 10000;
+
+  /** A session left idle inside a transaction this long is ended by the server. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60000;
+
   /** HS256 signing key for access tokens; required in production. */
   @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
   // class-validator runs the lowest decorator first; with stopAtFirstError, "required" wins.

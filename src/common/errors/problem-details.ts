@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, FieldError } from './domain-error.js';
+import { isDatabaseUnavailable } from '../../database/unavailable.js';
 import { ErrorCode } from './error-code.js';
 
 /** The single map from domain error codes to HTTP statuses (exhaustive: add a code, add a case). */
@@ -211,6 +212,21 @@ export function toProblem(
           ? 'The request body is not valid JSON'
           : error.message;
     return { status, headers, body: build(codeForStatus(status), status, detail, correlationId) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Expected while the database is down or overloaded: a warning, not a bug's stack trace.
+    logger.warn({ msg: 'database unavailable', err: String(error), correlationId });
+    headers['retry-after'] = '2';
+    return {
+      status: 503,
+      headers,
+      body: build(
+        ErrorCode.ServiceUnavailable,
+        503,
+        'The database is unavailable or busy; retry shortly',
+        correlationId,
+      ),
+    };
   }
   const status = error instanceof HttpException ? error.getStatus() : 500;
   if (status === 503) {
