@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { AuditService } from '../audit/audit.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 
 /** The parts of a user that decide whether they are a bank's active president (行长). */
 export interface PresidencyState {
@@ -61,7 +62,10 @@ const USER_AUDIT_COLUMNS = `id, username, display_name AS "displayName", role,
 export class BankPresidency {
   private readonly logger = new Logger(BankPresidency.name);
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   /**
    * Demotes the bank's current active president (other than `newPresidentId`), if any.
@@ -104,5 +108,57 @@ export class BankPresidency {
       });
       this.logger.log({ msg: 'bank president replaced', bankId, demotedUserId: before.id });
     }
+  }
+
+  /**
+   * 行长制: the president answers for every open case of the bank, so a new president takes over
+   * the bank's open matches (dispatched, accepted, approved) from whoever held them, in the
+   * transaction that appointed them (after {@link makeRoomFor} locked the bank's row). Each
+   * hand-over is audited; the new president is told once how many cases are now theirs.
+   */
+  async handOver(
+    manager: EntityManager,
+    actor: Actor,
+    bankId: string,
+    presidentId: string,
+  ): Promise<number> {
+    const [moved] = await manager.query<[{ id: string; previous: string }[], number]>(
+      `WITH open AS (
+         SELECT id, president_id FROM matches
+          WHERE bank_id = $1 AND status IN ('dispatched', 'accepted', 'approved')
+            AND president_id <> $2
+          FOR UPDATE
+       )
+       UPDATE matches m SET president_id = $2, updated_at = now()
+         FROM open WHERE m.id = open.id
+       RETURNING m.id, open.president_id AS previous`,
+      [bankId, presidentId],
+    );
+    for (const match of moved) {
+      await this.audit.record(manager, {
+        actor,
+        action: 'match.handed_over',
+        entityType: 'match',
+        entityId: match.id,
+        before: { presidentId: match.previous },
+        after: { presidentId },
+      });
+    }
+    if (moved.length > 0) {
+      await this.notifications.notify(manager, [presidentId], {
+        kind: 'match.handed_over',
+        title: `您已接任行长，${moved.length} 件在办对接转由您负责`,
+        body: '前任行长名下未办结的对接（已推送、已受理、已审批）已转到您名下，请在收件箱查看期限。',
+        entityType: 'bank',
+        entityId: bankId,
+      });
+      this.logger.log({
+        msg: 'open matches handed over',
+        bankId,
+        presidentId,
+        count: moved.length,
+      });
+    }
+    return moved.length;
   }
 }

@@ -94,6 +94,9 @@ export class UsersService {
     } catch (error) {
       throw translateConstraint(error);
     }
+    if (fields.bankId !== null && becomesActivePresident(null, { ...fields, disabledAt: null })) {
+      await this.presidency.handOver(manager, actor, fields.bankId, user.id);
+    }
     await this.audit.record(manager, {
       actor,
       action: 'user.created',
@@ -209,6 +212,9 @@ export class UsersService {
         saved = await repository.save(next);
       } catch (error) {
         throw translateConstraint(error);
+      }
+      if (next.bankId !== null && becomesActivePresident(current, next)) {
+        await this.presidency.handOver(manager, actorOf(caller), next.bankId, id);
       }
       if (dto.disabled === true && current.disabledAt === null) {
         // Refresh tokens die with the account; access tokens stop at the guard's user check.
