@@ -23,6 +23,8 @@ import { RegionsModule } from './modules/regions/regions.module.js';
 import { StatsModule } from './modules/stats/stats.module.js';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { CommissionersModule } from './modules/commissioners/commissioners.module.js';
+import { EventsModule } from './modules/events/events.module.js';
 
 export interface AppModuleOptions {
   environment: Environment;
@@ -65,6 +67,8 @@ export class AppModule {
         SuggestionsModule,
         StatsModule,
         DemoDataModule,
+        CommissionersModule,
+        EventsModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

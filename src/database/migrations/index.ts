@@ -1,10 +1,12 @@
 import { Foundation1764300000000 } from './1764300000000-foundation.js';
 import { Registries1764300100000 } from './1764300100000-registries.js';
 import { Matchmaking1764300400000 } from './1764300400000-matchmaking.js';
+import { CommissionersEvents1764300700000 } from './1764300700000-commissioners-events.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
   Foundation1764300000000,
   Registries1764300100000,
   Matchmaking1764300400000,
+  CommissionersEvents1764300700000,
 ];
