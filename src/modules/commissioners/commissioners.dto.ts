@@ -359,7 +359,8 @@ export class CommissionerStatsDto {
   @ApiProperty({
     type: [CommissionerFiguresRowDto],
     description:
-      'Every commissioner who served a key50 enterprise on a day of the period, by bank and name',
+      'Every commissioner with a figure in the period (a key50 enterprise served on one of its ' +
+      'days, or a need of theirs disbursed in it or still open at its end), by bank and name',
   })
   commissioners: CommissionerFiguresRowDto[];
 
