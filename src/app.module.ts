@@ -24,6 +24,8 @@ import { RegionsModule } from './modules/regions/regions.module.js';
 import { StatsModule } from './modules/stats/stats.module.js';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { CommissionersModule } from './modules/commissioners/commissioners.module.js';
+import { EventsModule } from './modules/events/events.module.js';
 
 export interface AppModuleOptions {
   environment: Environment;
@@ -72,6 +74,8 @@ export class AppModule {
         StatsModule,
         DemoDataModule,
         GuaranteesModule,
+        CommissionersModule,
+        EventsModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

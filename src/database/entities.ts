@@ -12,6 +12,10 @@ import { ProductEntity } from '../modules/products/product.entity.js';
 import { ProjectEntity } from '../modules/projects/project.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
+import { CommissionerAssignmentEntity } from '../modules/commissioners/commissioner-assignment.entity.js';
+import { CommissionerVisitEntity } from '../modules/commissioners/commissioner-visit.entity.js';
+import { MatchmakingEventEntity } from '../modules/events/matchmaking-event.entity.js';
+import { EventIntentEntity } from '../modules/events/event-intent.entity.js';
 
 /** Every TypeORM entity, for the app and the migration CLI alike. */
 export const ENTITIES = [
@@ -29,4 +33,8 @@ export const ENTITIES = [
   MatchAssignmentEntity,
   RequestEventEntity,
   DeclineReasonEntity,
+  CommissionerAssignmentEntity,
+  CommissionerVisitEntity,
+  MatchmakingEventEntity,
+  EventIntentEntity,
 ];

@@ -11,6 +11,8 @@ import { inTransaction, postgresErrorCode } from '../../database/transaction.js'
 import { AuditService } from '../audit/audit.service.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { shanghaiBusinessDate } from '../../common/business-date.js';
+import { Clock } from '../../common/clock.js';
+import { servedByCaller } from '../commissioners/commissioner-access.js';
 import { CREDIT_CODE_FORMAT_MESSAGE } from './credit-code.decorator.js';
 import { checkCreditCode, normaliseCreditCode } from './credit-code.js';
 import { classifyScale } from './enterprise-scale.js';
@@ -50,23 +52,26 @@ interface SqlCondition {
 
 /**
  * Which enterprises bank staff may see: those their bank holds or held a match for (any state:
- * a bank keeps seeing the profile behind a case it declined). Every read below follows. Turnover
- * applications will widen this condition once they exist.
+ * a bank keeps seeing the profile behind a case it declined), and those the caller serves today
+ * as their commissioner (金融服务专员; access ends with the assignment). Every read below
+ * follows. Turnover applications will widen this condition once they exist.
  */
-function bankStakeCondition(caller: Caller): SqlCondition {
+function bankStakeCondition(caller: Caller, today: string): SqlCondition {
   if (caller.bankId === null) {
     return { sql: 'FALSE', parameters: {} };
   }
+  const commission = servedByCaller(caller, 'enterprise.id', today);
   return {
-    sql: `EXISTS (SELECT 1 FROM matches stake
-                    JOIN financing_requests staked ON staked.id = stake.request_id
-                   WHERE stake.bank_id = :stakeBankId AND staked.enterprise_id = enterprise.id)`,
-    parameters: { stakeBankId: caller.bankId },
+    sql: `(EXISTS (SELECT 1 FROM matches stake
+                     JOIN financing_requests staked ON staked.id = stake.request_id
+                    WHERE stake.bank_id = :stakeBankId AND staked.enterprise_id = enterprise.id)
+           OR ${commission.sql})`,
+    parameters: { stakeBankId: caller.bankId, ...commission.parameters },
   };
 }
 
 /** The rows a caller may read, as a WHERE condition on the alias `enterprise`. */
-function visibilityCondition(caller: Caller): SqlCondition | undefined {
+function visibilityCondition(caller: Caller, today: string): SqlCondition | undefined {
   if (seesEverything(caller)) {
     return undefined;
   }
@@ -78,7 +83,7 @@ function visibilityCondition(caller: Caller): SqlCondition | undefined {
           parameters: { callerEnterpriseId: caller.enterpriseId },
         };
   }
-  return bankStakeCondition(caller);
+  return bankStakeCondition(caller, today);
 }
 
 /**
@@ -150,6 +155,7 @@ export class EnterprisesService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly regions: RegionsService,
+    private readonly clock: Clock,
   ) {}
 
   async create(caller: Caller, dto: CreateEnterpriseDto): Promise<EnterpriseResponseDto> {
@@ -520,7 +526,7 @@ export class EnterprisesService {
 
   private visible(caller: Caller, manager: EntityManager): SelectQueryBuilder<EnterpriseEntity> {
     const builder = manager.getRepository(EnterpriseEntity).createQueryBuilder('enterprise');
-    const condition = visibilityCondition(caller);
+    const condition = visibilityCondition(caller, shanghaiBusinessDate(this.clock.now()));
     if (condition !== undefined) {
       builder.where(condition.sql, condition.parameters);
     }

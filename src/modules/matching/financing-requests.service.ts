@@ -72,7 +72,16 @@ export class FinancingRequestsService {
     private readonly matches: MatchesService,
   ) {}
 
-  async create(
+  create(caller: Caller, dto: CreateFinancingRequestDto): Promise<FinancingRequestResponseDto> {
+    return inTransaction(this.dataSource, (manager) => this.file(manager, caller, dto));
+  }
+
+  /**
+   * Files a request inside the caller's transaction: for the commissioner and event modules,
+   * which file on an enterprise's behalf as one step of a larger use case.
+   */
+  async file(
+    manager: EntityManager,
     caller: Caller,
     dto: CreateFinancingRequestDto,
   ): Promise<FinancingRequestResponseDto> {
@@ -81,80 +90,78 @@ export class FinancingRequestsService {
     if (amountFen <= 0n) {
       throw DomainError.validation('amount', 'must be above 0');
     }
-    return inTransaction(this.dataSource, async (manager) => {
-      const [enterprise] = await manager.query<{ name: string }[]>(
-        'SELECT name FROM enterprises WHERE id = $1',
-        [enterpriseId],
+    const [enterprise] = await manager.query<{ name: string }[]>(
+      'SELECT name FROM enterprises WHERE id = $1',
+      [enterpriseId],
+    );
+    if (enterprise === undefined) {
+      throw DomainError.validation('enterpriseId', 'names no enterprise');
+    }
+    let projectName: string | null = null;
+    if (dto.projectId !== undefined) {
+      const [project] = await manager.query<{ name: string }[]>(
+        'SELECT name FROM projects WHERE id = $1 AND enterprise_id = $2',
+        [dto.projectId, enterpriseId],
       );
-      if (enterprise === undefined) {
-        throw DomainError.validation('enterpriseId', 'names no enterprise');
+      if (project === undefined) {
+        throw DomainError.validation('projectId', 'names no project of this enterprise');
       }
-      let projectName: string | null = null;
-      if (dto.projectId !== undefined) {
-        const [project] = await manager.query<{ name: string }[]>(
-          'SELECT name FROM projects WHERE id = $1 AND enterprise_id = $2',
-          [dto.projectId, enterpriseId],
-        );
-        if (project === undefined) {
-          throw DomainError.validation('projectId', 'names no project of this enterprise');
-        }
-        projectName = project.name;
-      }
-      const repository = manager.getRepository(FinancingRequestEntity);
-      const request = await repository.save(
-        repository.create({
-          enterpriseId,
-          projectId: dto.projectId ?? null,
-          amountFen,
-          termMonths: dto.termMonths,
-          purpose: dto.purpose,
-          guaranteeOffered: dto.guaranteeOffered,
-          rateCeiling: dto.rateCeiling ?? null,
-          description:
-            dto.description === undefined || dto.description === '' ? null : dto.description,
-          status: 'submitted',
-          createdBy: caller.userId,
-          onBehalf,
-          closeReason: null,
-        }),
-      );
-      const actor = actorOf(caller);
-      await this.timeline.record(manager, actor, {
-        requestId: request.id,
-        matchId: null,
-        action: 'request.submitted',
-        from: null,
-        to: 'submitted',
-        details: { onBehalf },
-      });
-      await this.audit.record(manager, {
-        actor,
-        action: 'financing_request.created',
-        entityType: 'financing_request',
-        entityId: request.id,
-        after: request,
-      });
-      const draft = {
-        kind: 'request.submitted',
-        entityType: 'financing_request',
-        entityId: request.id,
-      };
-      const summary = `${yuan(amountFen)}，${dto.termMonths} 个月`;
-      if (onBehalf) {
-        await this.notifications.notifyEnterprise(manager, enterpriseId, {
-          ...draft,
-          title: '项目中心已为您登记融资需求',
-          body: `项目中心已代为登记您的融资需求（${summary}），将为您对接银行。`,
-        });
-      } else {
-        await this.notifications.notifyCenter(manager, {
-          ...draft,
-          title: `新的融资需求：${enterprise.name}`,
-          body: `${enterprise.name} 提交了融资需求（${summary}），待推送银行。`,
-        });
-      }
-      return toFinancingRequestResponse(request, { enterpriseName: enterprise.name, projectName });
+      projectName = project.name;
+    }
+    const repository = manager.getRepository(FinancingRequestEntity);
+    const request = await repository.save(
+      repository.create({
+        enterpriseId,
+        projectId: dto.projectId ?? null,
+        amountFen,
+        termMonths: dto.termMonths,
+        purpose: dto.purpose,
+        guaranteeOffered: dto.guaranteeOffered,
+        rateCeiling: dto.rateCeiling ?? null,
+        description:
+          dto.description === undefined || dto.description === '' ? null : dto.description,
+        status: 'submitted',
+        createdBy: caller.userId,
+        onBehalf,
+        closeReason: null,
+      }),
+    );
+    const actor = actorOf(caller);
+    await this.timeline.record(manager, actor, {
+      requestId: request.id,
+      matchId: null,
+      action: 'request.submitted',
+      from: null,
+      to: 'submitted',
+      details: { onBehalf },
     });
+    await this.audit.record(manager, {
+      actor,
+      action: 'financing_request.created',
+      entityType: 'financing_request',
+      entityId: request.id,
+      after: request,
+    });
+    const draft = {
+      kind: 'request.submitted',
+      entityType: 'financing_request',
+      entityId: request.id,
+    };
+    const summary = `${yuan(amountFen)}，${dto.termMonths} 个月`;
+    if (onBehalf) {
+      await this.notifications.notifyEnterprise(manager, enterpriseId, {
+        ...draft,
+        title: '项目中心已为您登记融资需求',
+        body: `项目中心已代为登记您的融资需求（${summary}），将为您对接银行。`,
+      });
+    } else {
+      await this.notifications.notifyCenter(manager, {
+        ...draft,
+        title: `新的融资需求：${enterprise.name}`,
+        body: `${enterprise.name} 提交了融资需求（${summary}），待推送银行。`,
+      });
+    }
+    return toFinancingRequestResponse(request, { enterpriseName: enterprise.name, projectName });
   }
 
   /*

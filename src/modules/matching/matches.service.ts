@@ -118,104 +118,117 @@ export class MatchesService {
     private readonly config: AppConfig,
   ) {}
 
-  async dispatch(caller: Caller, requestId: string, dto: DispatchDto): Promise<MatchResponseDto> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const request = await lockRequest(manager, requestId);
-      if (!request) {
-        throw DomainError.notFound('financing request');
-      }
-      const [enterprise] = await manager.query<{ name: string; verified: boolean }[]>(
-        'SELECT name, verified_at IS NOT NULL AS verified FROM enterprises WHERE id = $1',
-        [request.enterpriseId],
+  dispatch(caller: Caller, requestId: string, dto: DispatchDto): Promise<MatchResponseDto> {
+    return inTransaction(this.dataSource, (manager) =>
+      this.dispatchWithin(manager, caller, requestId, dto),
+    );
+  }
+
+  /**
+   * Dispatches inside the caller's transaction: the events module files a request and pushes it
+   * to the intent's bank as one step.
+   */
+  async dispatchWithin(
+    manager: EntityManager,
+    caller: Caller,
+    requestId: string,
+    dto: DispatchDto,
+  ): Promise<MatchResponseDto> {
+    const request = await lockRequest(manager, requestId);
+    if (!request) {
+      throw DomainError.notFound('financing request');
+    }
+    const [enterprise] = await manager.query<{ name: string; verified: boolean }[]>(
+      'SELECT name, verified_at IS NOT NULL AS verified FROM enterprises WHERE id = $1',
+      [request.enterpriseId],
+    );
+    if (enterprise === undefined || !enterprise.verified) {
+      throw new DomainError(
+        ErrorCode.EnterpriseNotVerified,
+        'Only a verified enterprise’s request can be dispatched: verify the enterprise first',
+        { extensions: { enterpriseId: request.enterpriseId } },
       );
-      if (enterprise === undefined || !enterprise.verified) {
-        throw new DomainError(
-          ErrorCode.EnterpriseNotVerified,
-          'Only a verified enterprise’s request can be dispatched: verify the enterprise first',
-          { extensions: { enterpriseId: request.enterpriseId } },
-        );
-      }
-      nextRequestStatus('dispatch', request.status);
-      // FOR SHARE waits for (and holds off) a change of president at this bank (BankPresidency
-      // locks the bank row), so the president read next is the one in office at commit.
-      const [bank] = await manager.query<{ name: string }[]>(
-        'SELECT name FROM banks WHERE id = $1 FOR SHARE',
-        [dto.bankId],
+    }
+    nextRequestStatus('dispatch', request.status);
+    // FOR SHARE waits for (and holds off) a change of president at this bank (BankPresidency
+    // locks the bank row), so the president read next is the one in office at commit.
+    const [bank] = await manager.query<{ name: string }[]>(
+      'SELECT name FROM banks WHERE id = $1 FOR SHARE',
+      [dto.bankId],
+    );
+    if (bank === undefined) {
+      throw DomainError.validation('bankId', 'names no bank');
+    }
+    const [president] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM users
+        WHERE bank_id = $1 AND role = 'bank_president' AND disabled_at IS NULL`,
+      [dto.bankId],
+    );
+    if (president === undefined) {
+      throw new DomainError(
+        ErrorCode.BankHasNoPresident,
+        `${bank.name} has no active president to answer for the match`,
+        { errors: [{ field: 'bankId', message: 'the bank has no active president' }] },
       );
-      if (bank === undefined) {
-        throw DomainError.validation('bankId', 'names no bank');
-      }
-      const [president] = await manager.query<{ id: string }[]>(
-        `SELECT id FROM users
-          WHERE bank_id = $1 AND role = 'bank_president' AND disabled_at IS NULL`,
-        [dto.bankId],
+    }
+    if (dto.productId !== undefined) {
+      await this.requireProduct(manager, dto.productId, dto.bankId);
+    }
+    const now = this.clock.now();
+    const dueAt = await this.calendar.addWorkingDays(
+      manager,
+      now,
+      this.config.env.MATCH_RESPONSE_WORKING_DAYS,
+    );
+    let matchId: string;
+    try {
+      const [row] = await manager.query<{ id: string }[]>(
+        `INSERT INTO matches (request_id, bank_id, product_id, status, president_id,
+                              dispatched_by, dispatched_at, response_due_at)
+         VALUES ($1, $2, $3, 'dispatched', $4, $5, $6, $7)
+         RETURNING id`,
+        [requestId, dto.bankId, dto.productId ?? null, president.id, caller.userId, now, dueAt],
       );
-      if (president === undefined) {
-        throw new DomainError(
-          ErrorCode.BankHasNoPresident,
-          `${bank.name} has no active president to answer for the match`,
-          { errors: [{ field: 'bankId', message: 'the bank has no active president' }] },
-        );
-      }
-      if (dto.productId !== undefined) {
-        await this.requireProduct(manager, dto.productId, dto.bankId);
-      }
-      const now = this.clock.now();
-      const dueAt = await this.calendar.addWorkingDays(
-        manager,
-        now,
-        this.config.env.MATCH_RESPONSE_WORKING_DAYS,
-      );
-      let matchId: string;
-      try {
-        const [row] = await manager.query<{ id: string }[]>(
-          `INSERT INTO matches (request_id, bank_id, product_id, status, president_id,
-                                dispatched_by, dispatched_at, response_due_at)
-           VALUES ($1, $2, $3, 'dispatched', $4, $5, $6, $7)
-           RETURNING id`,
-          [requestId, dto.bankId, dto.productId ?? null, president.id, caller.userId, now, dueAt],
-        );
-        matchId = row.id;
-      } catch (error) {
-        throw translateConstraint(error);
-      }
-      const requestStatus = await moveRequest(manager, request, 'dispatch');
-      const actor = actorOf(caller);
-      const match = await this.reload(manager, matchId);
-      await this.timeline.record(manager, actor, {
-        requestId,
-        matchId,
-        action: 'match.dispatched',
-        from: null,
-        to: 'dispatched',
-        details: {
-          bankId: dto.bankId,
-          productId: dto.productId ?? null,
-          presidentId: president.id,
-          responseDueAt: dueAt.toISOString(),
-        },
-      });
-      await this.audit.record(manager, {
-        actor,
-        action: 'match.dispatched',
-        entityType: 'match',
-        entityId: matchId,
-        after: match,
-      });
-      if (requestStatus !== null) {
-        await this.recordRequestMove(manager, actor, request, requestStatus, 'dispatched', matchId);
-      }
-      await this.notifications.notify(manager, [president.id], {
-        kind: 'match.dispatched',
-        title: `新的融资需求待受理：${enterprise.name}`,
-        body:
-          `项目中心将 ${enterprise.name} 的融资需求（${yuan(request.amountFen)}，` +
-          `${request.termMonths} 个月）推送至 ${bank.name}，请于 ${beijingTime(dueAt)} 前受理。`,
-        entityType: 'match',
-        entityId: matchId,
-      });
-      return this.respond(manager, match);
+      matchId = row.id;
+    } catch (error) {
+      throw translateConstraint(error);
+    }
+    const requestStatus = await moveRequest(manager, request, 'dispatch');
+    const actor = actorOf(caller);
+    const match = await this.reload(manager, matchId);
+    await this.timeline.record(manager, actor, {
+      requestId,
+      matchId,
+      action: 'match.dispatched',
+      from: null,
+      to: 'dispatched',
+      details: {
+        bankId: dto.bankId,
+        productId: dto.productId ?? null,
+        presidentId: president.id,
+        responseDueAt: dueAt.toISOString(),
+      },
     });
+    await this.audit.record(manager, {
+      actor,
+      action: 'match.dispatched',
+      entityType: 'match',
+      entityId: matchId,
+      after: match,
+    });
+    if (requestStatus !== null) {
+      await this.recordRequestMove(manager, actor, request, requestStatus, 'dispatched', matchId);
+    }
+    await this.notifications.notify(manager, [president.id], {
+      kind: 'match.dispatched',
+      title: `新的融资需求待受理：${enterprise.name}`,
+      body:
+        `项目中心将 ${enterprise.name} 的融资需求（${yuan(request.amountFen)}，` +
+        `${request.termMonths} 个月）推送至 ${bank.name}，请于 ${beijingTime(dueAt)} 前受理。`,
+      entityType: 'match',
+      entityId: matchId,
+    });
+    return this.respond(manager, match);
   }
 
   /** 行长 assigns (or reassigns) a match to an officer of the bank; history is kept. */

@@ -22,6 +22,6 @@ import { RequestTimeline } from './request-timeline.js';
     RequestTimeline,
     DeclineReasonsService,
   ],
-  exports: [RequestTimeline],
+  exports: [RequestTimeline, FinancingRequestsService, MatchesService],
 })
 export class MatchingModule {}

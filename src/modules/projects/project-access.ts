@@ -1,6 +1,7 @@
 import { seesEverything } from '../../common/auth/access.js';
 import { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
+import { servedByCaller } from '../commissioners/commissioner-access.js';
 
 export interface SqlCondition {
   sql: string;
@@ -14,10 +15,11 @@ export interface SqlCondition {
  *
  * - administrators and auditors: every project;
  * - enterprise users: their own enterprise's;
- * - bank staff: the projects of enterprises their bank holds or held a match for (the same rule
- *   as the enterprise profile) — `bankStaffProjects` below.
+ * - bank staff: the projects of enterprises their bank holds or held a match for, or that they
+ *   serve today as commissioner (the same rule as the enterprise profile) — `bankStaffProjects`
+ *   below. `today` is the business date (Asia/Shanghai) the commissioner's term is checked on.
  */
-export function visibleProjects(caller: Caller, alias: string): SqlCondition {
+export function visibleProjects(caller: Caller, alias: string, today: string): SqlCondition {
   if (seesEverything(caller)) {
     return { sql: 'TRUE', params: {} };
   }
@@ -28,17 +30,24 @@ export function visibleProjects(caller: Caller, alias: string): SqlCondition {
     };
   }
   if ((caller.role === Role.BankOfficer || caller.role === Role.BankPresident) && caller.bankId) {
-    return bankStaffProjects(caller.bankId, alias);
+    return bankStaffProjects(caller, caller.bankId, alias, today);
   }
   return { sql: 'FALSE', params: {} };
 }
 
-function bankStaffProjects(bankId: string, alias: string): SqlCondition {
+function bankStaffProjects(
+  caller: Caller,
+  bankId: string,
+  alias: string,
+  today: string,
+): SqlCondition {
+  const commission = servedByCaller(caller, `${alias}.enterprise_id`, today);
   return {
-    sql: `EXISTS (SELECT 1 FROM matches stake
-                    JOIN financing_requests staked ON staked.id = stake.request_id
-                   WHERE stake.bank_id = :stakeBankId
-                     AND staked.enterprise_id = ${alias}.enterprise_id)`,
-    params: { stakeBankId: bankId },
+    sql: `(EXISTS (SELECT 1 FROM matches stake
+                     JOIN financing_requests staked ON staked.id = stake.request_id
+                    WHERE stake.bank_id = :stakeBankId
+                      AND staked.enterprise_id = ${alias}.enterprise_id)
+           OR ${commission.sql})`,
+    params: { stakeBankId: bankId, ...commission.parameters },
   };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { shanghaiBusinessDate } from '../../common/business-date.js';
+import { Clock } from '../../common/clock.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { seesEverything } from '../../common/auth/access.js';
 import { Actor, actorOf, Caller } from '../../common/auth/caller.js';
@@ -159,6 +160,7 @@ export class ProjectsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(caller: Caller, dto: CreateProjectDto): Promise<ProjectResponseDto> {
@@ -376,7 +378,7 @@ export class ProjectsService {
       );
     }
     const limit = query.limit ?? 20;
-    const scope = visibleProjects(caller, 'project');
+    const scope = visibleProjects(caller, 'project', shanghaiBusinessDate(this.clock.now()));
     const builder = this.dataSource
       .getRepository(ProjectEntity)
       .createQueryBuilder('project')
@@ -490,7 +492,7 @@ export class ProjectsService {
     id: string,
     lock: boolean,
   ): Promise<ProjectEntity> {
-    const scope = visibleProjects(caller, 'project');
+    const scope = visibleProjects(caller, 'project', shanghaiBusinessDate(this.clock.now()));
     const builder = manager
       .getRepository(ProjectEntity)
       .createQueryBuilder('project')
