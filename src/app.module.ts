@@ -22,6 +22,7 @@ import { ProjectsModule } from './modules/projects/projects.module.js';
 import { RegionsModule } from './modules/regions/regions.module.js';
 import { StatsModule } from './modules/stats/stats.module.js';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module.js';
+import { TurnoverFundModule } from './modules/turnover-fund/turnover-fund.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 export interface AppModuleOptions {
@@ -65,6 +66,7 @@ export class AppModule {
         SuggestionsModule,
         StatsModule,
         DemoDataModule,
+        TurnoverFundModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

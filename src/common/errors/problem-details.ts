@@ -16,6 +16,12 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.IdempotencyKeyRequired:
     case ErrorCode.CreditCodeCheckFailed:
+    case ErrorCode.TurnoverAmountOverCap:
+    case ErrorCode.TurnoverAmountOverMaturingLoan:
+    case ErrorCode.TurnoverDaysOverMax:
+    case ErrorCode.TurnoverMaturityPassed:
+    case ErrorCode.TurnoverNotWorkingCapital:
+    case ErrorCode.TurnoverOverCommitmentCap:
       return 400;
     case ErrorCode.Unauthenticated:
     case ErrorCode.InvalidCredentials:
@@ -38,6 +44,9 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.AlreadyDispatchedToBank:
     case ErrorCode.InsufficientFundBalance:
     case ErrorCode.IdempotencyRequestInFlight:
+    case ErrorCode.TurnoverApplicationOpen:
+    case ErrorCode.TurnoverFundSuspended:
+    case ErrorCode.TurnoverNewBusinessStopped:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
