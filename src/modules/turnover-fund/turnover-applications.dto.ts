@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -107,6 +108,7 @@ export class CreateTurnoverApplicationDto {
   bankId: string;
 
   @ApiProperty({ type: MaturingLoanDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => MaturingLoanDto)
   maturingLoan: MaturingLoanDto;
