@@ -54,7 +54,7 @@ export interface LoadedApplication {
 
 export interface TransitionContext extends LoadedApplication {
   manager: EntityManager;
-  /** The application as read before the move (unlocked: the move itself is guarded). */
+  /** The application as read, row locked, before the move. */
   before: TurnoverApplicationEntity;
   now: Date;
 }
@@ -72,10 +72,11 @@ export interface TransitionSpec {
 }
 
 /**
- * One application transition, the same way every time, in the caller's transaction: read (404
- * unless reachable), check the lifecycle table (409), let `change` validate and name the
- * columns, make the guarded move, then write the audit row and the notifications. The money
- * paths post their journal after this, so the fund's row is locked last.
+ * One application transition, the same way every time, in the caller's transaction: read and
+ * lock the application (404 unless reachable), check the lifecycle table (409), let `change`
+ * validate and name the columns, make the guarded move, then write the audit row and the
+ * notifications. The money paths post their journal after this, so the fund's row is locked
+ * last. Lock order, the same in every path: the application, then its fund.
  */
 @Injectable()
 export class ApplicationTransitions {
@@ -91,7 +92,7 @@ export class ApplicationTransitions {
     id: string,
     spec: TransitionSpec,
   ): Promise<LoadedApplication> {
-    const loaded = await loadApplication(manager, id);
+    const loaded = await loadApplication(manager, id, { lock: true });
     if (loaded === undefined || !spec.reach(loaded.application)) {
       throw DomainError.notFound(APPLICATION_ENTITY);
     }
@@ -113,10 +114,15 @@ export class ApplicationTransitions {
   }
 }
 
-/** The application with the names its responses show; undefined when absent. */
+/**
+ * The application with the names its responses show; undefined when absent. With `lock`, its
+ * row stays locked until the transaction ends, so what a transition validates and audits as
+ * "before" is exactly what it moves from.
+ */
 export async function loadApplication(
   manager: EntityManager,
   id: string,
+  options: { lock?: boolean } = {},
 ): Promise<LoadedApplication | undefined> {
   const [row] = await manager.query<Record<string, unknown>[]>(
     `SELECT a.*, f.name AS fund_name_, e.name AS enterprise_name_, b.name AS bank_name_
@@ -124,7 +130,8 @@ export async function loadApplication(
        JOIN turnover_funds f ON f.id = a.fund_id
        JOIN enterprises e ON e.id = a.enterprise_id
        JOIN banks b ON b.id = a.bank_id
-      WHERE a.id = $1`,
+      WHERE a.id = $1
+      ${options.lock === true ? 'FOR NO KEY UPDATE OF a' : ''}`,
     [id],
   );
   if (row === undefined) {

@@ -49,13 +49,6 @@ export const OPEN_APPLICATION_STATUSES: readonly ApplicationStatus[] = [
   'overdue',
 ];
 
-/** Money out of the fund and not yet back: the receivable. */
-export const OUTSTANDING_APPLICATION_STATUSES: readonly ApplicationStatus[] = [
-  'disbursed',
-  'renewed',
-  'overdue',
-];
-
 export function statesAllowing(action: ApplicationAction): readonly ApplicationStatus[] {
   return APPLICATION_TRANSITIONS[action].from;
 }
