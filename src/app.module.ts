@@ -23,6 +23,7 @@ import { ProjectsModule } from './modules/projects/projects.module.js';
 import { RegionsModule } from './modules/regions/regions.module.js';
 import { StatsModule } from './modules/stats/stats.module.js';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module.js';
+import { TurnoverFundModule } from './modules/turnover-fund/turnover-fund.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { CommissionersModule } from './modules/commissioners/commissioners.module.js';
 import { EventsModule } from './modules/events/events.module.js';
@@ -76,6 +77,7 @@ export class AppModule {
         GuaranteesModule,
         CommissionersModule,
         EventsModule,
+        TurnoverFundModule,
         ...(options.imports ?? []),
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

@@ -11,6 +11,8 @@ import { LprRateEntity } from '../modules/products/lpr-rate.entity.js';
 import { ProductEntity } from '../modules/products/product.entity.js';
 import { ProjectEntity } from '../modules/projects/project.entity.js';
 import { RegionEntity } from '../modules/regions/region.entity.js';
+import { TurnoverApplicationEntity } from '../modules/turnover-fund/turnover-application.entity.js';
+import { TurnoverFundEntity } from '../modules/turnover-fund/turnover-fund.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 import { CommissionerAssignmentEntity } from '../modules/commissioners/commissioner-assignment.entity.js';
 import { CommissionerVisitEntity } from '../modules/commissioners/commissioner-visit.entity.js';
@@ -37,4 +39,6 @@ export const ENTITIES = [
   CommissionerVisitEntity,
   MatchmakingEventEntity,
   EventIntentEntity,
+  TurnoverFundEntity,
+  TurnoverApplicationEntity,
 ];

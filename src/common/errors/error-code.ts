@@ -42,4 +42,22 @@ export enum ErrorCode {
   TooManyRequests = 'TOO_MANY_REQUESTS',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  /** 应急周转: the amount exceeds the fund's per-use cap. */
+  TurnoverAmountOverCap = 'TURNOVER_AMOUNT_OVER_CAP',
+  /** 应急周转: the amount exceeds the maturing loan it is to repay. */
+  TurnoverAmountOverMaturingLoan = 'TURNOVER_AMOUNT_OVER_MATURING_LOAN',
+  /** 应急周转: more days than the fund's maximum. */
+  TurnoverDaysOverMax = 'TURNOVER_DAYS_OVER_MAX',
+  /** 应急周转: the maturing loan's maturity date is already past (Asia/Shanghai). */
+  TurnoverMaturityPassed = 'TURNOVER_MATURITY_PASSED',
+  /** 应急周转: only working-capital loans are bridged. */
+  TurnoverNotWorkingCapital = 'TURNOVER_NOT_WORKING_CAPITAL',
+  /** 应急周转: the amount exceeds the cap ratio × the bank's committed renewal. */
+  TurnoverOverCommitmentCap = 'TURNOVER_OVER_COMMITMENT_CAP',
+  /** 应急周转: the enterprise already has an open application. */
+  TurnoverApplicationOpen = 'TURNOVER_APPLICATION_OPEN',
+  /** 应急周转: the fund is suspended. */
+  TurnoverFundSuspended = 'TURNOVER_FUND_SUSPENDED',
+  /** 应急周转: overdue principal exceeds the fund's threshold share of capital. */
+  TurnoverNewBusinessStopped = 'TURNOVER_NEW_BUSINESS_STOPPED',
 }

@@ -19,6 +19,12 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.CreditCodeCheckFailed:
     case ErrorCode.ClaimExceedsPrincipal:
     case ErrorCode.RecoveryExceedsClaim:
+    case ErrorCode.TurnoverAmountOverCap:
+    case ErrorCode.TurnoverAmountOverMaturingLoan:
+    case ErrorCode.TurnoverDaysOverMax:
+    case ErrorCode.TurnoverMaturityPassed:
+    case ErrorCode.TurnoverNotWorkingCapital:
+    case ErrorCode.TurnoverOverCommitmentCap:
       return 400;
     case ErrorCode.Unauthenticated:
     case ErrorCode.InvalidCredentials:
@@ -43,6 +49,9 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.GuaranteeCapacityExceeded:
     case ErrorCode.GuaranteeEnterpriseCapExceeded:
     case ErrorCode.IdempotencyRequestInFlight:
+    case ErrorCode.TurnoverApplicationOpen:
+    case ErrorCode.TurnoverFundSuspended:
+    case ErrorCode.TurnoverNewBusinessStopped:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;

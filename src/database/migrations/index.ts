@@ -2,6 +2,7 @@ import { Foundation1764300000000 } from './1764300000000-foundation.js';
 import { Registries1764300100000 } from './1764300100000-registries.js';
 import { Matchmaking1764300400000 } from './1764300400000-matchmaking.js';
 import { Idempotency1764300500000 } from './1764300500000-idempotency.js';
+import { TurnoverFund1764300600000 } from './1764300600000-turnover-fund.js';
 import { CommissionersEvents1764300700000 } from './1764300700000-commissioners-events.js';
 import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   Registries1764300100000,
   Matchmaking1764300400000,
   Idempotency1764300500000,
+  TurnoverFund1764300600000,
   CommissionersEvents1764300700000,
   Guarantees1764300800000,
 ];
