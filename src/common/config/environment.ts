@@ -208,6 +208,13 @@ export class Environment {
   @Max(720)
   IDEMPOTENCY_RETENTION_HOURS = 24;
 
+  /** How often each instance looks for turnover-fund uses past their due date. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(86400000)
+  TURNOVER_OVERDUE_SWEEP_MS = 60000;
+
   /** How long shutdown waits for requests in flight before closing their connections. */
   @Type(() => Number)
   @IsInt()

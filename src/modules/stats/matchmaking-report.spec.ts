@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  EMPTY_COUNTS,
-  prefersCsv,
-  ratio,
-  toFigures,
-  toMatchmakingCsv,
-} from './matchmaking-report.js';
+import { prefersCsv } from '../../common/csv.js';
+import { EMPTY_COUNTS, ratio, toFigures, toMatchmakingCsv } from './matchmaking-report.js';
 
 describe('matchmaking report', () => {
   it('rounds ratios half-up to four places and gives null for nothing pushed', () => {

@@ -1,3 +1,4 @@
+import { csvDocument, csvField } from '../../common/csv.js';
 import { formatFen } from '../../common/money/money.js';
 import { Decimal } from '../../common/money/rate.js';
 import type { MatchmakingFiguresDto, MatchmakingStatsDto, StatsGrouping } from './stats.dto.js';
@@ -63,35 +64,6 @@ export function toFigures(counts: MatchmakingCounts): MatchmakingFiguresDto {
   };
 }
 
-/**
- * Does the client ask for CSV? Yes when `text/csv` is acceptable (q > 0) and at least as
- * welcome as JSON (`application/json`, `application/*` or `*\/*`). No Accept header: JSON.
- */
-export function prefersCsv(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') {
-    return false;
-  }
-  let csv = 0;
-  let json = 0;
-  for (const range of accept.toLowerCase().split(',')) {
-    const [type = '', ...parameters] = range.split(';').map((part) => part.trim());
-    const q = parameters.find((parameter) => parameter.startsWith('q='));
-    // A quality value is a header parameter between 0 and 1, not money.
-    const quality = q === undefined ? 1 : Number(q.slice(2));
-    if (!Number.isFinite(quality)) {
-      continue;
-    }
-    if (type === 'text/csv') {
-      csv = Math.max(csv, quality);
-    } else if (type === 'application/json' || type === 'application/*' || type === '*/*') {
-      json = Math.max(json, quality);
-    }
-  }
-  return csv > 0 && csv >= json;
-}
-
-const BYTE_ORDER_MARK = '\uFEFF';
-
 const GROUP_HEADERS: Record<StatsGrouping | 'none', string> = {
   bank: '银行',
   region: '地区',
@@ -116,32 +88,17 @@ const COLUMNS: readonly [string, (figures: MatchmakingFiguresDto) => string | nu
 ];
 
 /**
- * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (a bank name typed
- * as "=…") is prefixed with an apostrophe, so opening the export cannot execute anything.
- */
-function field(value: string | number | null, isText = false): string {
-  if (value === null) {
-    return '';
-  }
-  let text = String(value);
-  if (isText && /^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/**
  * The same table as the JSON, as CSV: UTF-8 with a byte-order mark (so spreadsheet software
  * reads the Chinese headers as UTF-8), CRLF line ends, one row per group and a last row 合计.
  */
 export function toMatchmakingCsv(report: MatchmakingStatsDto): string {
   const header = [GROUP_HEADERS[report.groupBy ?? 'none'], ...COLUMNS.map(([name]) => name)];
   const row = (label: string, figures: MatchmakingFiguresDto): string =>
-    [field(label, true), ...COLUMNS.map(([, pick]) => field(pick(figures)))].join(',');
+    [csvField(label, true), ...COLUMNS.map(([, pick]) => csvField(pick(figures)))].join(',');
   const lines = [
     header.join(','),
     ...report.groups.map((group) => row(group.label, group)),
     row('合计', report.total),
   ];
-  return `${BYTE_ORDER_MARK}${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }

@@ -5,7 +5,8 @@ import { Auth, CurrentCaller } from '../../common/auth/auth.decorators.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { MatchmakingStatsService } from './matchmaking-stats.service.js';
-import { prefersCsv, toMatchmakingCsv } from './matchmaking-report.js';
+import { prefersCsv } from '../../common/csv.js';
+import { toMatchmakingCsv } from './matchmaking-report.js';
 import { MatchmakingStatsDto, MatchmakingStatsQueryDto } from './stats.dto.js';
 
 const MATCHMAKING_DESCRIPTION = [

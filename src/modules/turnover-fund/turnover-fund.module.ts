@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module.js';
 import { ApplicationTransitions } from './application-transitions.js';
 import { FundLedger } from './fund-ledger.js';
+import { OverdueSweep } from './overdue-sweep.service.js';
 import { TurnoverApplicationsController } from './turnover-applications.controller.js';
 import { TurnoverApplicationsService } from './turnover-applications.service.js';
 import { TurnoverCalendar } from './turnover-calendar.js';
@@ -9,6 +10,7 @@ import { TurnoverFundsController } from './turnover-funds.controller.js';
 import { TurnoverFundsService } from './turnover-funds.service.js';
 import { TurnoverNotices } from './turnover-notices.js';
 import { TurnoverPaymentsService } from './turnover-payments.service.js';
+import { TurnoverReportService } from './turnover-report.js';
 
 /**
  * 应急周转基金: funds, applications, the money moves and the double-entry ledger. Clock and
@@ -26,7 +28,9 @@ import { TurnoverPaymentsService } from './turnover-payments.service.js';
     FundLedger,
     TurnoverCalendar,
     TurnoverNotices,
+    OverdueSweep,
+    TurnoverReportService,
   ],
-  exports: [ApplicationTransitions, FundLedger, TurnoverNotices],
+  exports: [ApplicationTransitions, FundLedger, TurnoverNotices, OverdueSweep],
 })
 export class TurnoverFundModule {}
