@@ -12,6 +12,8 @@ describe('isDatabaseUnavailable', () => {
       withCode('read ECONNRESET', 'ECONNRESET'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
+      new Error('the database system is shutting down'),
+      new Error('Query runner already released. Cannot run queries anymore.'),
       new QueryFailedError(
         'SELECT 1',
         [],

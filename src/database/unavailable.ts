@@ -16,6 +16,12 @@ const DRIVER_MESSAGES = [
   /Client has encountered a connection error and is not queryable/i,
   /Client was closed and is not queryable/i,
   /^connect ECONNREFUSED/i,
+  /the database system is (shutting down|starting up|in recovery mode)/i,
+  /terminating connection due to administrator command/i,
+  // TypeORM releases a query runner whose connection failed; the transaction's next statement
+  // then reports the release instead of the lost connection.
+  /^Query runner already released/i,
+  /^Database connection provided by a query runner was already released/i,
 ];
 
 /** True when `error` says the database is unreachable or overloaded: answer 503, retry later. */

@@ -77,12 +77,15 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
-  /** How long a request waits for a database connection before answering 503. */
+  /**
+   * How long a request waits for a database connection (a free pool slot or a new connection)
+   * before answering 503. Generous, because a burst queues for pool slots on a healthy database.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(60000)
-  DATABASE_CONNECT_TIMEOUT_MS = 3000;
+  DATABASE_CONNECT_TIMEOUT_MS = 10000;
 
   /** Longest statement the app runs (statement_timeout); longer ones are cancelled (503). */
   @Type(() => Number)
