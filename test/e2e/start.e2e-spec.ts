@@ -154,7 +154,9 @@ describe('npm start on the embedded database', () => {
     const orphan = await postmasterPid(dataDir);
     expect(orphan !== undefined && isAlive(orphan)).toBe(true);
 
-    const recovered = startService(env);
+    // A long drain allowance: on a loaded CI machine 50 chain verifications can outlast 10 s,
+    // and the point here is that none is cut off, not how fast the machine is.
+    const recovered = startService({ ...env, SHUTDOWN_TIMEOUT_MS: '60000' });
     await waitForOutput(recovered, /listening on/);
     expect(isAlive(orphan!)).toBe(false);
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
@@ -199,8 +201,8 @@ describe('npm start on the embedded database', () => {
     // The signal really came while requests were running.
     expect(completedBefore).toBeLessThan(ids.length);
     expect(await recovered.exited).toBe(0);
-    // Within SHUTDOWN_TIMEOUT_MS (10 s) of the signal, with margin for the slow machine.
-    expect(Date.now() - signalled).toBeLessThan(20_000);
+    // Within the drain allowance of the signal.
+    expect(Date.now() - signalled).toBeLessThan(60_000);
     expect(await postmasterPid(dataDir)).toBeUndefined();
   });
 
