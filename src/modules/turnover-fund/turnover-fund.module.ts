@@ -16,7 +16,7 @@ import { TurnoverReportService } from './turnover-report.js';
  * 应急周转基金: funds, applications, the money moves and the double-entry ledger. Clock and
  * AuditService come from global modules. ApplicationTransitions and FundLedger are exported
  * for the overdue sweep and the report, which reuse the state moves and the ledger; the report
- * for the city dashboard.
+ * for the city dashboard; the funds, applications and payments for the Tonghua year replay.
  */
 @Module({
   imports: [IdempotencyModule],
@@ -38,6 +38,9 @@ import { TurnoverReportService } from './turnover-report.js';
     TurnoverNotices,
     OverdueSweep,
     TurnoverReportService,
+    TurnoverFundsService,
+    TurnoverApplicationsService,
+    TurnoverPaymentsService,
   ],
 })
 export class TurnoverFundModule {}
