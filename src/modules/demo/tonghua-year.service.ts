@@ -108,7 +108,7 @@ const PROJECTS = ['生产基地建设项目', '技术改造项目', '扩能项�
  * replay moves day by day through the year and gives back when done (database row timestamps,
  * such as a guarantee's approval, stay the real time: they fall on the last day's period end).
  * A database that already holds the replay's turnover fund is left alone; an interrupted replay
- * is not resumed (start from an empty database).
+ * is not resumed (it is refused: start from an empty database). Refused in production.
  */
 @Injectable()
 export class TonghuaYearReplay {
@@ -153,7 +153,17 @@ export class TonghuaYearReplay {
         if (done.length > 0) {
           return { replayed: false, ...period, serviceCalls: 0, milliseconds: 0 };
         }
-        const started = Date.now();
+        // The treasurer is created first and the fund after the registry: one without the
+        // other is a replay that stopped half-way, which is not resumed.
+        const started = (await runner.query('SELECT 1 FROM users WHERE lower(username) = $1', [
+          TREASURER,
+        ])) as unknown[];
+        if (started.length > 0) {
+          throw new Error(
+            'an earlier Tonghua year replay stopped half-way: replay on an empty database',
+          );
+        }
+        const began = Date.now();
         this.calls = 0;
         const plan = planYear(
           options.targets ?? TONGHUA_YEAR,
@@ -161,7 +171,7 @@ export class TonghuaYearReplay {
           TONGHUA.banks.length,
         );
         await this.replay(plan, firstDay);
-        const milliseconds = Date.now() - started;
+        const milliseconds = Date.now() - began;
         this.logger.log(
           `Tonghua year replayed: ${this.calls} service calls in ${(milliseconds / 1000).toFixed(1)} s`,
         );
@@ -299,6 +309,9 @@ export class TonghuaYearReplay {
     for (let offset = 1; offset < DAYS_IN_YEAR; offset += 1) {
       travel(offset);
       const today = dayOf(offset);
+      if (offset % 30 === 0) {
+        this.logger.log(`replaying ${today}: ${this.calls} service calls so far`);
+      }
       for (const use of repaymentsByDay.get(offset) ?? []) {
         const id = applicationIds.get(use.index) as string;
         const bank = banks[use.bankIndex];
