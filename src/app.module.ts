@@ -8,6 +8,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { ClockModule } from './common/clock.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { DemoDataModule } from './modules/demo/demo-data.module.js';
+import { TonghuaYearModule } from './modules/demo/tonghua-year.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { EscalationModule } from './modules/escalation/escalation.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -74,6 +75,7 @@ export class AppModule {
         SuggestionsModule,
         StatsModule,
         DemoDataModule,
+        TonghuaYearModule,
         GuaranteesModule,
         CommissionersModule,
         EventsModule,

@@ -1,57 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { API_PREFIX, createApp } from './app-setup.js';
-import { Environment, validateEnvironment } from './common/config/environment.js';
+import { validateEnvironment } from './common/config/environment.js';
 import { runMigrations } from './database/data-source.js';
-import {
-  EmbeddedDatabase,
-  ensureDatabase,
-  startEmbeddedPostgres,
-} from './database/embedded-postgres.js';
+import { resolveDatabase } from './database/resolve-database.js';
 import { DemoDataService } from './modules/demo/demo-data.service.js';
+import { TonghuaYearReplay } from './modules/demo/tonghua-year.service.js';
 import { InitialAccounts } from './modules/users/initial-accounts.service.js';
 
 const logger = new Logger('Main');
-
-/** The embedded default keeps its generated JWT secret beside its data, so tokens survive restarts. */
-async function embeddedJwtSecret(dataDir: string): Promise<string> {
-  const file = path.join(path.dirname(path.resolve(dataDir)), 'jwt-secret');
-  if (existsSync(file)) {
-    return (await readFile(file, 'utf8')).trim();
-  }
-  const { randomBytes } = await import('node:crypto');
-  const secret = randomBytes(48).toString('base64url');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
-/**
- * With no DATABASE_URL, start the embedded PostgreSQL in EMBEDDED_PG_DIR and use a `yinqi`
- * database on it; otherwise use the given server.
- */
-async function resolveDatabase(
-  environment: Environment,
-): Promise<{ environment: Environment; embedded?: EmbeddedDatabase }> {
-  if (environment.DATABASE_URL !== undefined) {
-    return { environment };
-  }
-  if (environment.NODE_ENV === 'production') {
-    logger.warn('DATABASE_URL is not set: running on the embedded PostgreSQL (not for production)');
-  }
-  const embedded = await startEmbeddedPostgres({
-    dataDir: environment.EMBEDDED_PG_DIR,
-    port: environment.EMBEDDED_PG_PORT,
-  });
-  const url = await ensureDatabase(embedded.url, 'yinqi');
-  const JWT_SECRET =
-    environment.JWT_SECRET ?? (await embeddedJwtSecret(environment.EMBEDDED_PG_DIR));
-  logger.log(`embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`);
-  return { environment: { ...environment, DATABASE_URL: url, JWT_SECRET }, embedded };
-}
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) {
@@ -67,7 +25,17 @@ async function bootstrap(): Promise<void> {
   const app = await createApp({ environment });
   const created = await app.get(InitialAccounts).ensure();
   // The Tonghua demo set, entered as the first administrator; a later start finds it all.
-  const demo = environment.DEMO_DATA ? await app.get(DemoDataService).load() : undefined;
+  // DEMO_DATA=tonghua-year replays a year of activity instead (once, before serving).
+  const demo = environment.DEMO_DATA === true ? await app.get(DemoDataService).load() : undefined;
+  if (environment.DEMO_DATA === 'tonghua-year') {
+    const year = await app.get(TonghuaYearReplay).run();
+    if (year.replayed) {
+      logger.log(
+        `Tonghua year replayed (${year.serviceCalls} service calls, ${(year.milliseconds / 1000).toFixed(0)} s): ` +
+          `GET /api/v1/stats/overview?from=${year.from}&to=${year.to}`,
+      );
+    }
+  }
   await app.listen({ port: environment.PORT, host: environment.HOST });
 
   const base = `http://localhost:${environment.PORT}`;

@@ -40,6 +40,7 @@ describe('validateEnvironment', () => {
     expect(environment.PORT).toBe(8080);
     expect(environment.DEMO_DATA).toBe(false);
     expect(environment.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(validateEnvironment({ DEMO_DATA: 'tonghua-year' }).DEMO_DATA).toBe('tonghua-year');
   });
 
   it('requires JWT_SECRET in production', () => {

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -14,6 +13,9 @@ import {
   validateSync,
   ValidateIf,
 } from 'class-validator';
+
+const DEMO_DATA_VALUES = [true, false, 'tonghua-year'] as const;
+export type DemoData = (typeof DEMO_DATA_VALUES)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -179,10 +181,14 @@ export class Environment {
   @MaxLength(256)
   ADMIN_PASSWORD?: string;
 
-  /** Create the demo accounts on first start (admin, auditor, …). */
+  /**
+   * Demo data on start: true loads the Tonghua demo registry (banks, enterprises, projects,
+   * accounts); `tonghua-year` instead replays a year of Tonghua's activity through the services
+   * on an empty database (see README); false loads nothing beyond the first admin.
+   */
   @Transform(toBoolean)
-  @IsBoolean()
-  DEMO_DATA = true;
+  @IsIn(DEMO_DATA_VALUES, { message: 'DEMO_DATA must be true, false or tonghua-year' })
+  DEMO_DATA: DemoData = true;
 
   @Type(() => Number)
   @IsInt()

@@ -14,5 +14,6 @@ import { CommissionersService } from './commissioners.service.js';
   imports: [MatchingModule],
   controllers: [CommissionersController, CommissionerStatsController],
   providers: [CommissionersService, CommissionerVisitsService, CommissionerStatsService],
+  exports: [CommissionerStatsService, CommissionersService],
 })
 export class CommissionersModule {}

@@ -11,5 +11,6 @@ import { EventsService } from './events.service.js';
   imports: [MatchingModule],
   controllers: [EventsController],
   providers: [EventsService],
+  exports: [EventsService],
 })
 export class EventsModule {}

@@ -10,6 +10,6 @@ import { GuaranteesService } from './guarantees.service.js';
   imports: [IdempotencyModule],
   controllers: [GuaranteeFundsController, GuaranteesController],
   providers: [GuaranteeFundsService, GuaranteesService],
-  exports: [GuaranteeFundsService],
+  exports: [GuaranteeFundsService, GuaranteesService],
 })
 export class GuaranteesModule {}

@@ -8,6 +8,9 @@ import { MatchmakingStatsService } from './matchmaking-stats.service.js';
 import { prefersCsv } from '../../common/csv.js';
 import { toMatchmakingCsv } from './matchmaking-report.js';
 import { MatchmakingStatsDto, MatchmakingStatsQueryDto } from './stats.dto.js';
+import { toOverviewCsv } from './overview-csv.js';
+import { OverviewDto, OverviewQueryDto } from './overview.dto.js';
+import { OverviewService } from './overview.service.js';
 
 const MATCHMAKING_DESCRIPTION = [
   'Figures of 项目中心+行长制 for matches dispatched in [from, to) (business dates, Asia/Shanghai),',
@@ -21,10 +24,47 @@ const MATCHMAKING_DESCRIPTION = [
   "only their own bank (another bank's id answers 404); officers and enterprises: 403.",
 ].join('\n');
 
+const OVERVIEW_DESCRIPTION = [
+  'The city dashboard (DOMAIN.md §1): key projects, the turnover fund, guarantees, online',
+  'small/micro loans, commissioners, 项目中心+行长制 and events in one document. Each figure is',
+  "the one its system's own report shows, and its definition is on the schema (OverviewDto).",
+  'Period figures count what happened in [from, to) (business dates, Asia/Shanghai); the',
+  'key-project list is as it stands, and the turnover fund also gives its cumulative figures',
+  'up to `to`. Money: yuan strings; rates: decimal strings. With `Accept: text/csv`, one figure',
+  'a line (UTF-8 with BOM). Administrators and auditors only.',
+].join('\n');
+
 @ApiTags('stats')
 @Controller('stats')
 export class StatsController {
-  constructor(private readonly stats: MatchmakingStatsService) {}
+  constructor(
+    private readonly stats: MatchmakingStatsService,
+    private readonly overviews: OverviewService,
+  ) {}
+
+  @Get('overview')
+  @Auth(Role.Admin, Role.Auditor)
+  @ApiOperation({ summary: 'The city dashboard', description: OVERVIEW_DESCRIPTION })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: OverviewDto })
+  async overview(
+    @CurrentCaller() caller: Caller,
+    @Query() query: OverviewQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OverviewDto | string> {
+    const overview = await this.overviews.overview(caller, query);
+    if (!prefersCsv(accept)) {
+      return overview;
+    }
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header(
+        'content-disposition',
+        `attachment; filename="overview-${overview.from}-${overview.to}.csv"`,
+      );
+    return toOverviewCsv(overview);
+  }
 
   @Get('matchmaking')
   @Auth(Role.Admin, Role.Auditor, Role.BankPresident)

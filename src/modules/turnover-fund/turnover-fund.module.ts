@@ -15,7 +15,8 @@ import { TurnoverReportService } from './turnover-report.js';
 /**
  * 应急周转基金: funds, applications, the money moves and the double-entry ledger. Clock and
  * AuditService come from global modules. ApplicationTransitions and FundLedger are exported
- * for the overdue sweep and the report, which reuse the state moves and the ledger.
+ * for the overdue sweep and the report, which reuse the state moves and the ledger; the report
+ * for the city dashboard; the funds, applications and payments for the Tonghua year replay.
  */
 @Module({
   imports: [IdempotencyModule],
@@ -31,6 +32,15 @@ import { TurnoverReportService } from './turnover-report.js';
     OverdueSweep,
     TurnoverReportService,
   ],
-  exports: [ApplicationTransitions, FundLedger, TurnoverNotices, OverdueSweep],
+  exports: [
+    ApplicationTransitions,
+    FundLedger,
+    TurnoverNotices,
+    OverdueSweep,
+    TurnoverReportService,
+    TurnoverFundsService,
+    TurnoverApplicationsService,
+    TurnoverPaymentsService,
+  ],
 })
 export class TurnoverFundModule {}

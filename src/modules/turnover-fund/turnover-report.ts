@@ -11,6 +11,10 @@ import { isCalendarDate } from '../products/lpr-rates.service.js';
 import { loadFund } from './turnover-funds.service.js';
 
 const DATE_MESSAGE = 'must be a date as YYYY-MM-DD';
+/** PostgreSQL's date before every date: the lower bound of cumulative figures. */
+const SINCE_EVER = '-infinity';
+/** The report's fund filter: $1, or every fund when null. */
+const IN_FUND = '($1::uuid IS NULL OR fund_id = $1::uuid)';
 
 export class TurnoverReportQueryDto {
   @ApiProperty({
@@ -136,29 +140,55 @@ export class TurnoverReportService {
     if ((await loadFund(this.dataSource.manager, fundId)) === undefined) {
       throw DomainError.notFound('turnover fund');
     }
-    const rows = await this.dataSource.query<FigureRow[]>(
+    const rows = await this.rows(fundId, query.from, query.to);
+    const grouped = (scope: 'bank' | 'month'): TurnoverReportRowDto[] =>
+      rows
+        .filter((row) => row.scope === scope)
+        .map((row) => ({ key: row.key ?? '', label: row.label ?? '', ...figuresOf(row) }));
+    return {
+      fundId,
+      from: query.from,
+      to: query.to,
+      byBank: grouped('bank'),
+      byMonth: grouped('month'),
+      total: figuresOf(rows.find((row) => row.scope === 'total')),
+    };
+  }
+
+  /**
+   * The total over every fund, for the city dashboard: the same events and definitions as the
+   * report. `from` null means since the first use (the city's cumulative figures).
+   */
+  async cityTotal(from: string | null, to: string): Promise<TurnoverFiguresDto> {
+    const rows = await this.rows(null, from ?? SINCE_EVER, to);
+    return figuresOf(rows.find((row) => row.scope === 'total'));
+  }
+
+  /** The report's rows; a null fund means every fund. */
+  private rows(fundId: string | null, from: string, to: string): Promise<FigureRow[]> {
+    return this.dataSource.query<FigureRow[]>(
       `WITH events AS (
          SELECT bank_id, enterprise_id, 'use' AS event, disbursed_on AS day,
                 principal_fen AS amount, 0::bigint AS fee, 0::bigint AS saved, 0 AS days
-           FROM turnover_applications WHERE fund_id = $1 AND disbursed_on >= $2 AND disbursed_on < $3
+           FROM turnover_applications WHERE ${IN_FUND} AND disbursed_on >= $2 AND disbursed_on < $3
          UNION ALL
          SELECT bank_id, enterprise_id, 'repayment', repaid_on, principal_fen, fee_fen, savings_fen, days_used
-           FROM turnover_applications WHERE fund_id = $1 AND repaid_on >= $2 AND repaid_on < $3
+           FROM turnover_applications WHERE ${IN_FUND} AND repaid_on >= $2 AND repaid_on < $3
          UNION ALL
          SELECT bank_id, enterprise_id, 'overdue', (overdue_at AT TIME ZONE 'Asia/Shanghai')::date,
                 principal_fen, 0, 0, 0
-           FROM turnover_applications WHERE fund_id = $1 AND overdue_at IS NOT NULL
+           FROM turnover_applications WHERE ${IN_FUND} AND overdue_at IS NOT NULL
             AND (overdue_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
             AND (overdue_at AT TIME ZONE 'Asia/Shanghai')::date < $3
          UNION ALL
          SELECT bank_id, enterprise_id, 'write_off', (written_off_at AT TIME ZONE 'Asia/Shanghai')::date,
                 principal_fen, 0, 0, 0
-           FROM turnover_applications WHERE fund_id = $1 AND written_off_at IS NOT NULL
+           FROM turnover_applications WHERE ${IN_FUND} AND written_off_at IS NOT NULL
             AND (written_off_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
             AND (written_off_at AT TIME ZONE 'Asia/Shanghai')::date < $3
          UNION ALL
          SELECT bank_id, enterprise_id, 'without_bridge', renewed_on, 0, 0, 0, 0
-           FROM turnover_applications WHERE fund_id = $1 AND route = 'renewed_without_bridge'
+           FROM turnover_applications WHERE ${IN_FUND} AND route = 'renewed_without_bridge'
             AND renewed_on >= $2 AND renewed_on < $3
        ),
        named AS (
@@ -183,20 +213,8 @@ export class TurnoverReportService {
               coalesce(sum(amount) FILTER (WHERE event = 'write_off'), 0)::text AS written_off,
               count(*) FILTER (WHERE event = 'without_bridge')::int AS without_bridge
          FROM grouped GROUP BY scope, key, label ORDER BY scope, label, key`,
-      [fundId, query.from, query.to],
+      [fundId, from, to],
     );
-    const grouped = (scope: 'bank' | 'month'): TurnoverReportRowDto[] =>
-      rows
-        .filter((row) => row.scope === scope)
-        .map((row) => ({ key: row.key ?? '', label: row.label ?? '', ...figuresOf(row) }));
-    return {
-      fundId,
-      from: query.from,
-      to: query.to,
-      byBank: grouped('bank'),
-      byMonth: grouped('month'),
-      total: figuresOf(rows.find((row) => row.scope === 'total')),
-    };
   }
 }
 
