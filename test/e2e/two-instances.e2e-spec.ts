@@ -217,6 +217,20 @@ describe('two instances on one database', () => {
     );
     expect(notices.length).toBeGreaterThanOrEqual(ids.length);
     expect(notices.every((row) => row.n === 1)).toBe(true);
+    // Six of ten million overdue passes the 40 % stop ratio: the center is told once.
+    const stopped = await testApp.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_events
+        WHERE action = 'turnover_fund.new_business_stopped' AND entity_id = $1`,
+      [fundId],
+    );
+    expect(stopped).toEqual([{ n: 1 }]);
+    const told = await testApp.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM notifications
+        WHERE kind = 'turnover.new_business_stopped' AND entity_id = $1 GROUP BY user_id`,
+      [fundId],
+    );
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((row) => row.n === 1)).toBe(true);
     await expectInvariants(fundId);
   });
 });
