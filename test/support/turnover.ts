@@ -143,7 +143,7 @@ export function turnoverClient(testApp: TestApp) {
  * hundreds and the HTTP path to `approved` is covered elsewhere.
  */
 export async function insertApprovedApplications(
-  testApp: TestApp,
+  testApp: Pick<TestApp, 'dataSource'>,
   fields: {
     fundId: string;
     bankId: string;
