@@ -5,10 +5,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
 import { Environment } from './common/config/environment.js';
 import {
+  clientErrorResponse,
   ProblemDetailsFilter,
   sendProblem,
   toProblem,
@@ -38,6 +40,7 @@ function requestId(request: IncomingMessage): string {
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { environment } = options;
   const pino = createPino(environment.LOG_LEVEL);
+  const routerLogger = new Logger('Http');
   const adapter = new FastifyAdapter({
     loggerInstance: pino,
     disableRequestLogging: false,
@@ -48,6 +51,18 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     trustProxy: environment.NODE_ENV === 'production' ? 'loopback,linklocal,uniquelocal' : false,
+    // The router's own refusals (a path that is not valid UTF-8, a segment over 100
+    // characters) and Node's (headers too large) answer problem+json like every other error.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, toProblem(error, request.id, routerLogger, request.url.split('?')[0]));
+    },
+    clientErrorHandler: (error, socket) => {
+      const response = clientErrorResponse(error);
+      if (response !== undefined && socket.writable) {
+        socket.write(response);
+      }
+      socket.destroy(error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
