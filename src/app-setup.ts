@@ -16,6 +16,9 @@ import {
   toProblem,
   validationFailed,
 } from './common/errors/problem-details.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { ErrorCode } from './common/errors/error-code.js';
+import { hostileInputProblem } from './common/validation/hostile-input.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
 import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
@@ -67,7 +70,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
     adapter,
-    { bufferLogs: true },
+    // Nest would add an application/x-www-form-urlencoded parser: the API takes JSON only (and
+    // CSV on the import route), so a form post is a 415, not a body the validators guess at.
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(new JsonLogger(pino));
   await configureApp(app, environment);
@@ -98,6 +103,14 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
   // request get the same problem+json treatment as everything else.
   fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, toProblem(error, request.id, logger, request.url.split('?')[0]));
+  });
+  // Fastify reads text/plain bodies by default; no route takes one.
+  fastify.removeContentTypeParser('text/plain');
+  // Before any pipe: a NUL would reach PostgreSQL (which refuses it as a 500) and deep nesting
+  // would exhaust class-transformer's stack.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problem = hostileInputProblem(request.body) ?? hostileInputProblem(request.query);
+    done(problem === undefined ? undefined : new DomainError(ErrorCode.ValidationFailed, problem));
   });
   // Keep-alive connections would hold shutdown open after their last response: once shutdown
   // has begun, every response asks the client to close.
