@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
-import { Environment } from './common/config/environment.js';
+import { Environment, swaggerEnabled } from './common/config/environment.js';
 import {
   clientErrorResponse,
   ProblemDetailsFilter,
@@ -152,6 +152,9 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
 
+  if (!swaggerEnabled(environment)) {
+    return;
+  }
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

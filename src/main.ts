@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { API_PREFIX, createApp } from './app-setup.js';
-import { Environment, validateEnvironment } from './common/config/environment.js';
+import { Environment, swaggerEnabled, validateEnvironment } from './common/config/environment.js';
 import { runMigrations } from './database/data-source.js';
 import {
   EmbeddedDatabase,
@@ -73,7 +73,9 @@ async function bootstrap(): Promise<void> {
   const base = `http://localhost:${environment.PORT}`;
   const lines = [
     `Yinqi is listening on ${base}/${API_PREFIX}`,
-    `  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
+    ...(swaggerEnabled(environment)
+      ? [`  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`]
+      : []),
     `  Health:    ${base}/health/live  ${base}/health/ready`,
     ...[...created, ...(demo?.accounts ?? [])].map(
       (account) =>
