@@ -119,6 +119,10 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     if (shutdown.isDraining) {
       void reply.header('connection', 'close');
     }
+    // Answers carry tenants' data and tokens: no browser or proxy may keep a copy.
+    if (!reply.hasHeader('cache-control')) {
+      void reply.header('cache-control', 'no-store');
+    }
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
