@@ -20,12 +20,47 @@ const REDACTED = [
   'req.headers.cookie',
 ];
 
+/**
+ * The request line as logged: the path, and the query's parameter names without their values.
+ * A client that puts a token or personal data in a query string must not put it in the logs.
+ */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) {
+    return url;
+  }
+  const names = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair.length > 0)
+    .map((pair) => `${pair.split('=')[0] ?? ''}=[redacted]`);
+  return `${url.slice(0, mark)}?${names.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function createPino(level: LogLevel): Pino {
   return pino({
     level,
     base: { service: 'yinqi' },
     redact: { paths: REDACTED, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Replaces Fastify's request serializer (which logs the full URL, query string included).
+    serializers: {
+      req: (request: LoggedRequest) => ({
+        method: request.method,
+        url: loggableUrl(request.url ?? ''),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   });
 }
 
