@@ -45,6 +45,26 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
+/** Fields of a database error that carry the statement's values (personal data, hashes). */
+const VALUE_BEARING = ['parameters', 'detail', 'where', 'driverError'] as const;
+
+/**
+ * pino's error serializer, less what a failed query knows about its values: TypeORM's
+ * QueryFailedError carries the bound `parameters`, and PostgreSQL's `detail` repeats key values
+ * ("Key (username)=(…) already exists"). The message, code, SQL text and stack stay.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const driverCode = (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  for (const field of VALUE_BEARING) {
+    delete serialized[field];
+  }
+  if (driverCode !== undefined) {
+    serialized.code ??= driverCode;
+  }
+  return serialized;
+}
+
 export function createPino(level: LogLevel): Pino {
   return pino({
     level,
@@ -53,6 +73,7 @@ export function createPino(level: LogLevel): Pino {
     timestamp: pino.stdTimeFunctions.isoTime,
     // Replaces Fastify's request serializer (which logs the full URL, query string included).
     serializers: {
+      err: serializeError,
       req: (request: LoggedRequest) => ({
         method: request.method,
         url: loggableUrl(request.url ?? ''),
