@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { Controller, Get, Module, ValidationPipe } from '@nestjs/common';
+import { ApplicationConfig, DiscoveryModule } from '@nestjs/core';
 import { Public } from '../../src/common/auth/auth.decorators.js';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../../src/common/auth/role.js';
@@ -682,6 +682,18 @@ describe('authorization matrix: every route × every role × own tenant / other 
     }
     expect(wrong).toEqual([]);
   }, 300_000);
+
+  it('runs one global ValidationPipe that strips nothing silently: whitelist + forbidNonWhitelisted', () => {
+    const pipes = testApp.app.get(ApplicationConfig).getGlobalPipes();
+    const validation = pipes.filter((pipe) => pipe instanceof ValidationPipe);
+    expect(validation).toHaveLength(1);
+    expect(
+      (validation[0] as unknown as { validatorOptions: object }).validatorOptions,
+    ).toMatchObject({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    });
+  });
 
   it('mass assignment: an extra field on any create or update body is 400 and changes nothing', async () => {
     const wrong: string[] = [];
