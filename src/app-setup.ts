@@ -5,15 +5,20 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
-import { Environment } from './common/config/environment.js';
+import { Environment, swaggerEnabled } from './common/config/environment.js';
 import {
+  clientErrorResponse,
   ProblemDetailsFilter,
   sendProblem,
   toProblem,
   validationFailed,
 } from './common/errors/problem-details.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { ErrorCode } from './common/errors/error-code.js';
+import { hostileInputProblem } from './common/validation/hostile-input.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
 import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
@@ -38,6 +43,7 @@ function requestId(request: IncomingMessage): string {
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { environment } = options;
   const pino = createPino(environment.LOG_LEVEL);
+  const routerLogger = new Logger('Http');
   const adapter = new FastifyAdapter({
     loggerInstance: pino,
     disableRequestLogging: false,
@@ -48,11 +54,25 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     trustProxy: environment.NODE_ENV === 'production' ? 'loopback,linklocal,uniquelocal' : false,
+    // The router's own refusals (a path that is not valid UTF-8, a segment over 100
+    // characters) and Node's (headers too large) answer problem+json like every other error.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, toProblem(error, request.id, routerLogger, request.url.split('?')[0]));
+    },
+    clientErrorHandler: (error, socket) => {
+      const response = clientErrorResponse(error);
+      if (response !== undefined && socket.writable) {
+        socket.write(response);
+      }
+      socket.destroy(error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
     adapter,
-    { bufferLogs: true },
+    // Nest would add an application/x-www-form-urlencoded parser: the API takes JSON only (and
+    // CSV on the import route), so a form post is a 415, not a body the validators guess at.
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(new JsonLogger(pino));
   await configureApp(app, environment);
@@ -84,12 +104,24 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
   fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, toProblem(error, request.id, logger, request.url.split('?')[0]));
   });
+  // Fastify reads text/plain bodies by default; no route takes one.
+  fastify.removeContentTypeParser('text/plain');
+  // Before any pipe: a NUL would reach PostgreSQL (which refuses it as a 500) and deep nesting
+  // would exhaust class-transformer's stack.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problem = hostileInputProblem(request.body) ?? hostileInputProblem(request.query);
+    done(problem === undefined ? undefined : new DomainError(ErrorCode.ValidationFailed, problem));
+  });
   // Keep-alive connections would hold shutdown open after their last response: once shutdown
   // has begun, every response asks the client to close.
   const shutdown = app.get(ShutdownState);
   fastify.addHook('onSend', async (_request, reply) => {
     if (shutdown.isDraining) {
       void reply.header('connection', 'close');
+    }
+    // Answers carry tenants' data and tokens: no browser or proxy may keep a copy.
+    if (!reply.hasHeader('cache-control')) {
+      void reply.header('cache-control', 'no-store');
     }
   });
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -124,6 +156,9 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
 
+  if (!swaggerEnabled(environment)) {
+    return;
+  }
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { API_PREFIX, createApp } from './app-setup.js';
-import { validateEnvironment } from './common/config/environment.js';
+import { swaggerEnabled, validateEnvironment } from './common/config/environment.js';
 import { runMigrations } from './database/data-source.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DemoDataService } from './modules/demo/demo-data.service.js';
@@ -41,7 +41,9 @@ async function bootstrap(): Promise<void> {
   const base = `http://localhost:${environment.PORT}`;
   const lines = [
     `Yinqi is listening on ${base}/${API_PREFIX}`,
-    `  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
+    ...(swaggerEnabled(environment)
+      ? [`  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`]
+      : []),
     `  Health:    ${base}/health/live  ${base}/health/ready`,
     ...[...created, ...(demo?.accounts ?? [])].map(
       (account) =>

@@ -168,6 +168,12 @@ export class Environment {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
+  /** Serve /docs and /docs-json; unset means on, except in production. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  SWAGGER_ENABLED?: boolean;
+
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]{3,64}$/, {
@@ -230,6 +236,11 @@ export class Environment {
   @Min(0)
   @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+}
+
+/** Whether the OpenAPI document and Swagger UI are served. */
+export function swaggerEnabled(environment: Environment): boolean {
+  return environment.SWAGGER_ENABLED ?? environment.NODE_ENV !== 'production';
 }
 
 export class ConfigurationError extends Error {

@@ -38,6 +38,10 @@ export enum ErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyRequestInFlight = 'IDEMPOTENCY_REQUEST_IN_FLIGHT',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** A path segment longer than the router takes (no id is that long). */
+  UriTooLong = 'URI_TOO_LONG',
+  /** The request's header block is larger than the server reads. */
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   TooManyRequests = 'TOO_MANY_REQUESTS',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',

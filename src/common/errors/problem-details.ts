@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { DomainError, FieldError } from './domain-error.js';
 import { isDatabaseUnavailable } from '../../database/unavailable.js';
 import { ErrorCode } from './error-code.js';
@@ -55,8 +56,12 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.UriTooLong:
+      return 414;
     case ErrorCode.UnsupportedMediaType:
       return 415;
+    case ErrorCode.HeadersTooLarge:
+      return 431;
     case ErrorCode.IdempotencyKeyReused:
       return 422;
     case ErrorCode.TooManyRequests:
@@ -76,9 +81,11 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -117,10 +124,14 @@ function codeForStatus(status: number): ErrorCode {
       return ErrorCode.Conflict;
     case 413:
       return ErrorCode.PayloadTooLarge;
+    case 414:
+      return ErrorCode.UriTooLong;
     case 415:
       return ErrorCode.UnsupportedMediaType;
     case 429:
       return ErrorCode.TooManyRequests;
+    case 431:
+      return ErrorCode.HeadersTooLarge;
     case 503:
       return ErrorCode.ServiceUnavailable;
     default:
@@ -217,9 +228,13 @@ export function toProblem(
     const detail =
       status === 413
         ? 'The request body is larger than 64 KiB'
-        : error instanceof SyntaxError || /JSON/i.test(error.message)
-          ? 'The request body is not valid JSON'
-          : error.message;
+        : status === 414
+          ? 'A path segment is too long'
+          : (error as { code?: unknown }).code === 'FST_ERR_BAD_URL'
+            ? 'The path is not validly percent-encoded UTF-8'
+            : error instanceof SyntaxError || /JSON/i.test(error.message)
+              ? 'The request body is not valid JSON'
+              : error.message;
     return { status, headers, body: build(codeForStatus(status), status, detail, correlationId) };
   }
   if (isDatabaseUnavailable(error)) {
@@ -269,6 +284,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = context.getResponse<FastifyReply>();
     sendProblem(reply, toProblem(exception, request.id, this.logger, request.url.split('?')[0]));
   }
+}
+
+/**
+ * Node's own answer to a request it cannot parse (header block too large, bad request line),
+ * written to the socket before any request object exists: the same problem+json shape.
+ */
+export function clientErrorResponse(error: Error & { code?: string }): string | undefined {
+  if (error.code === 'ECONNRESET') {
+    return undefined;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail =
+    status === 431
+      ? 'The request headers are larger than the server accepts'
+      : 'The request is not valid HTTP';
+  const body = JSON.stringify(build(codeForStatus(status), status, detail, randomUUID()));
+  return (
+    `HTTP/1.1 ${status} ${TITLES[status]}\r\n` +
+    'Content-Type: application/problem+json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'Connection: close\r\n\r\n' +
+    body
+  );
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {

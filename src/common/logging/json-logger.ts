@@ -20,12 +20,68 @@ const REDACTED = [
   'req.headers.cookie',
 ];
 
+/**
+ * The request line as logged: the path, and the query's parameter names without their values.
+ * A client that puts a token or personal data in a query string must not put it in the logs.
+ */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) {
+    return url;
+  }
+  const names = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair.length > 0)
+    .map((pair) => `${pair.split('=')[0] ?? ''}=[redacted]`);
+  return `${url.slice(0, mark)}?${names.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fields of a database error that carry the statement's values (personal data, hashes). */
+const VALUE_BEARING = ['parameters', 'detail', 'where', 'driverError'] as const;
+
+/**
+ * pino's error serializer, less what a failed query knows about its values: TypeORM's
+ * QueryFailedError carries the bound `parameters`, and PostgreSQL's `detail` repeats key values
+ * ("Key (username)=(…) already exists"). The message, code, SQL text and stack stay.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const driverCode = (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  for (const field of VALUE_BEARING) {
+    delete serialized[field];
+  }
+  if (driverCode !== undefined) {
+    serialized.code ??= driverCode;
+  }
+  return serialized;
+}
+
 export function createPino(level: LogLevel): Pino {
   return pino({
     level,
     base: { service: 'yinqi' },
     redact: { paths: REDACTED, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Replaces Fastify's request serializer (which logs the full URL, query string included).
+    serializers: {
+      err: serializeError,
+      req: (request: LoggedRequest) => ({
+        method: request.method,
+        url: loggableUrl(request.url ?? ''),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   });
 }
 
