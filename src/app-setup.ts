@@ -14,6 +14,7 @@ import {
   toProblem,
   validationFailed,
 } from './common/errors/problem-details.js';
+import { serveWebConsole } from './modules/web-console/web-console.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
 import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
@@ -104,7 +105,8 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     global: true,
     max: environment.THROTTLE_LIMIT,
     timeWindow: environment.THROTTLE_TTL_SECONDS * 1000,
-    allowList: (request) => request.url.startsWith('/health/'),
+    // Probes and the console's static files are not API work; only /api and /docs count.
+    allowList: (request) => !/^\/(api|docs)(\/|$)/.test(request.url),
   });
 
   await app.register(helmet, {
@@ -115,6 +117,9 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         scriptSrc: ["'self'"],
+        // Helmet's default would make a browser fetch the console's assets over https even
+        // when the app is served over plain http (a local start, an intranet behind no TLS).
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -139,6 +144,7 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
   );
   describeErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveWebConsole(app, environment.WEB_DIST_DIR);
 }
 
 /**
