@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
+import { buildWorld, World } from '../support/matchmaking.js';
+import { Browser, describeInBrowser, openBrowser } from './browser.js';
+
+/**
+ * The console against the real app (listening on a port, its own database), driven by
+ * headless Chromium the way its users work: each step signs in as the person who does it.
+ */
+describeInBrowser('web console in a browser', () => {
+  let testApp: TestApp;
+  let world: World;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    base = await testApp.app.getUrl();
+    world = await buildWorld(testApp);
+    browser = await openBrowser('console');
+    page = browser.page;
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  const whoami = () => page.getByTestId('whoami');
+
+  async function signIn(username: string, displayName = username): Promise<void> {
+    if (await whoami().isVisible()) {
+      await page.getByRole('button', { name: '退出登录' }).click();
+    } else {
+      await page.goto(`${base}/login`);
+    }
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await whoami().waitFor();
+    await expect(whoami().textContent()).resolves.toContain(displayName);
+  }
+
+  async function go(menu: string): Promise<void> {
+    await page.getByRole('menuitem', { name: menu, exact: true }).click();
+  }
+
+  async function choose(label: string, option: string): Promise<void> {
+    await page.getByLabel(label, { exact: true }).click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click();
+  }
+
+  /** The open dialog's OK button (antd names it 确定). */
+  const confirm = () => page.locator('.ant-modal').getByRole('button', { name: '确定' });
+
+  it('takes a request from self-registration to disbursement', async () => {
+    const username = `tonghua-steel-${Date.now()}`;
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+
+    // 1. The enterprise registers itself.
+    await page.goto(`${base}/register`);
+    await page.getByLabel('企业名称').fill(enterpriseName);
+    await page.getByLabel('统一社会信用代码').fill(randomCreditCode());
+    await choose('所在地区', '东昌区');
+    await choose('行业', '工业');
+    await page.getByLabel('从业人员（人）').fill('120');
+    await page.getByLabel('营业收入（元）').fill('80000000.00');
+    await page.getByLabel('资产总额（元）').fill('120000000.00');
+    await page.getByLabel('联系人姓名').fill('王会计');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(TEST_PASSWORD);
+    await browser.shot('register-form');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('注册成功').waitFor();
+    await browser.shot('registered');
+
+    // 2. The project center verifies it.
+    await signIn(world.admin.username);
+    await go('企业名录');
+    await page.getByRole('button', { name: `核验 ${enterpriseName}` }).click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText('已核验')
+      .waitFor();
+    await browser.shot('verified');
+
+    // 3. The enterprise files its request; its session then expires while it types the next
+    //    one, and signing in again keeps what it typed.
+    await signIn(username, '王会计');
+    await go('新建融资需求');
+    await page.getByLabel('金额（元）').fill('5000000.00');
+    await page.getByLabel('说明').fill('采购焦炭');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByTestId('holder').getByText('项目中心').waitFor();
+    const requestUrl = page.url();
+    await browser.shot('request-filed');
+
+    await go('新建融资需求');
+    await page.getByLabel('金额（元）').fill('800000.00');
+    await page.getByLabel('说明').fill('第二笔：购置设备');
+    await page.evaluate(() => {
+      localStorage.setItem(
+        'yinqi.session',
+        JSON.stringify({ accessToken: 'expired', refreshToken: 'revoked' }),
+      );
+    });
+    await page.getByRole('button', { name: '提交' }).click();
+    const relogin = page.locator('.ant-modal');
+    await relogin.getByText('登录已过期').waitFor();
+    await browser.shot('session-expired');
+    await relogin.getByLabel('用户名').fill(username);
+    await relogin.getByLabel('密码').fill(TEST_PASSWORD);
+    await relogin.getByRole('button', { name: '登录', exact: true }).click();
+    await relogin.waitFor({ state: 'hidden' });
+    await expect(page.getByLabel('金额（元）').inputValue()).resolves.toBe('800000.00');
+    await expect(page.getByLabel('说明').inputValue()).resolves.toBe('第二笔：购置设备');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByTestId('holder').getByText('项目中心').waitFor();
+
+    // 4. The center dispatches it to the first suggested bank.
+    await signIn(world.admin.username);
+    await go('派单队列');
+    await page.getByRole('row', { name: `${enterpriseName} 5,000,000.00 元` }).click();
+    await page.getByLabel('派单 吉林银行通化分行').check();
+    await browser.shot('suggestions');
+    await page.getByRole('button', { name: /派单至所选银行/ }).click();
+    await page.getByText('已派单').first().waitFor();
+
+    // 5. The bank's president assigns it to an officer.
+    await signIn(world.bank1.president.username);
+    await page.getByRole('button', { name: `分派 ${enterpriseName}` }).click();
+    await choose('客户经理', world.bank1.officer.username);
+    await browser.shot('assign');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText(world.bank1.officer.username)
+      .waitFor();
+
+    // 6. The officer accepts, approves and disburses.
+    await signIn(world.bank1.officer.username);
+    await page.getByRole('button', { name: `受理 ${enterpriseName}` }).click();
+    await confirm().click();
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await page.getByLabel('年利率（如 0.0385）').fill('0.0385');
+    await browser.shot('approve');
+    await confirm().click();
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await page.getByLabel('合同编号').fill('JLB-2026-0042');
+    await browser.shot('disburse');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText('已放款')
+      .waitFor();
+    await browser.shot('inbox-disbursed');
+
+    // 7. The enterprise sees its request disbursed.
+    await signIn(username, '王会计');
+    await page.goto(requestUrl);
+    await page.locator('[data-status="funded"]').first().waitFor();
+    await expect(page.getByTestId('holder').textContent()).resolves.toContain('已完成');
+    await expect(page.locator('[data-status="disbursed"]').count()).resolves.toBeGreaterThan(0);
+    await browser.shot('enterprise-sees-disbursed');
+  }, 240_000);
+});
