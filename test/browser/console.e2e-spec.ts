@@ -104,12 +104,10 @@ describeInBrowser('web console in a browser', () => {
     await go('新建融资需求');
     await page.getByLabel('金额（元）').fill('800000.00');
     await page.getByLabel('说明').fill('第二笔：购置设备');
-    await page.evaluate(() => {
-      localStorage.setItem(
-        'yinqi.session',
-        JSON.stringify({ accessToken: 'expired', refreshToken: 'revoked' }),
-      );
-    });
+    // Both tokens go bad at once, as after a long lunch: the refresh is refused too.
+    await page.evaluate(
+      `localStorage.setItem('yinqi.session', '{"accessToken":"expired","refreshToken":"revoked"}')`,
+    );
     await page.getByRole('button', { name: '提交' }).click();
     const relogin = page.locator('.ant-modal');
     await relogin.getByText('登录已过期').waitFor();
