@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
 import { buildWorld, World } from '../support/matchmaking.js';
+import { shanghaiDate, turnoverClient } from '../support/turnover.js';
 import { Browser, describeInBrowser, openBrowser } from './browser.js';
 
 /**
@@ -166,5 +167,113 @@ describeInBrowser('web console in a browser', () => {
     await expect(page.getByTestId('holder').textContent()).resolves.toContain('已完成');
     await expect(page.locator('[data-status="disbursed"]').count()).resolves.toBeGreaterThan(0);
     await browser.shot('enterprise-sees-disbursed');
+  }, 240_000);
+
+  it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
+    const turnover = turnoverClient(testApp);
+    const fundId = await turnover.createFund(world.admin, { name: '通化市应急周转基金（浏览器）' });
+    await turnover.inject(world.admin, fundId, '50000000.00');
+    const enterpriseName = '通化东宝药业股份有限公司';
+    const row = () => page.getByRole('row', { name: new RegExp(enterpriseName) });
+
+    // 1. The enterprise applies, naming its maturing loan and lending bank.
+    await signIn(world.userA.username);
+    await go('申请周转资金');
+    await choose('基金', '通化市应急周转基金（浏览器）');
+    await choose('银行', '吉林银行通化分行');
+    await page.getByLabel('到期贷款合同编号').fill('JLB-2025-0420');
+    await page.getByLabel('到期贷款金额（元）').fill('10000000.00');
+    await page.getByLabel('到期日').fill(shanghaiDate(10));
+    await page.getByLabel('到期日').press('Enter');
+    await page.getByLabel('金额（元）', { exact: true }).fill('9500000.00');
+    await browser.shot('turnover-application');
+    await page.getByRole('button', { name: '提交' }).click();
+    await row().locator('[data-status="submitted"]').waitFor();
+
+    // 2. The lending bank commits to renew the loan.
+    await signIn(world.bank1.officer.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `续贷承诺 ${enterpriseName}` }).click();
+    await browser.shot('turnover-commitment');
+    await confirm().click();
+    await row().locator('[data-status="bank_committed"]').waitFor();
+
+    // 3. The center approves; the approver may not also pay out (four eyes).
+    await signIn(world.admin.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="approved"]').waitFor();
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await page
+      .locator('.ant-modal')
+      .getByRole('alert')
+      .getByText('FOUR_EYES_REQUIRED', { exact: false })
+      .waitFor();
+    await browser.shot('turnover-four-eyes');
+    await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+
+    // 4. A second administrator disburses, then records the repayment.
+    await signIn(world.otherAdmin.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="disbursed"]').waitFor();
+    await page.getByRole('button', { name: `登记还款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="repaid"]').waitFor();
+    await browser.shot('turnover-repaid');
+
+    // 5. The fund's journal balances and matches its balances.
+    await go('基金账本');
+    await page.getByRole('row', { name: /通化市应急周转基金（浏览器）/ }).click();
+    await page.getByRole('button', { name: '对账' }).click();
+    await expect(page.getByTestId('reconciliation').textContent()).resolves.toContain(
+      '账实相符，借贷平衡',
+    );
+    await expect(page.getByRole('row', { name: /周转放款/ }).count()).resolves.toBe(2);
+    await browser.shot('turnover-ledger');
+    expect(await turnover.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
+  }, 240_000);
+
+  it('shows an auditor every view and no control that changes anything', async () => {
+    const readOnly = new Set(['刷新', '对账', '校验哈希链', '融资需求详情', '退出登录', 'English']);
+    await signIn(world.auditor.username);
+    const views = ['融资需求', '企业名录', '对接单', '周转申请', '基金账本', '审计日志'];
+    await expect(
+      page.getByRole('navigation').getByRole('menuitem').allTextContents(),
+    ).resolves.toEqual(views);
+    for (const view of views) {
+      await go(view);
+      await page.locator('.ant-table-row').first().waitFor();
+      if (view === '基金账本') {
+        await page.locator('.ant-table-row').first().click();
+        await page.getByRole('button', { name: '对账' }).click();
+        await page.getByTestId('reconciliation').waitFor();
+      }
+      if (view === '审计日志') {
+        await page.getByRole('button', { name: '校验哈希链' }).click();
+        await page.getByTestId('chain').waitFor();
+      }
+      await browser.shot(`auditor-${views.indexOf(view) + 1}`);
+      await expect(page.locator('[data-write]').count()).resolves.toBe(0);
+      const buttons = (await page.getByRole('button').allTextContents())
+        .map((text) => text.trim())
+        .filter((text) => text !== '');
+      expect({ view, writable: buttons.filter((text) => !readOnly.has(text)) }).toEqual({
+        view,
+        writable: [],
+      });
+    }
+    // A request's own page too: its timeline and matches, nothing to press.
+    await go('融资需求');
+    await page
+      .getByRole('button', { name: /^融资需求详情/ })
+      .first()
+      .click();
+    await page.getByTestId('holder').waitFor();
+    await expect(page.locator('[data-write]').count()).resolves.toBe(0);
+    await browser.shot('auditor-request');
   }, 240_000);
 });
