@@ -26,8 +26,8 @@ export function money(amount: string | null | undefined): string {
   return `${sign}${group((absolute / 100n).toString())}.${(absolute % 100n).toString().padStart(2, '0')}`;
 }
 
-export function yuan(amount: string | null | undefined, unit = '元'): string {
-  return amount === null || amount === undefined ? '—' : `${money(amount)} ${unit}`;
+export function yuan(amount: string | null | undefined): string {
+  return amount === null || amount === undefined ? '—' : `${money(amount)} 元`;
 }
 
 /** Rounds fen / divisor half-up to two decimals. */
@@ -39,23 +39,29 @@ function scaled(fen: bigint, divisor: bigint): string {
   return negative ? `-${text}` : text;
 }
 
-/** For summaries: 亿元 from 1 亿, 万元 from 1 万, otherwise 元 (English: same units, translated). */
+/**
+ * For summaries: in Chinese 亿元 from 1 亿 and 万元 from 1 万 (two decimals, half-up), otherwise
+ * 元; English readers get the full amount in yuan, since 万 has no English unit.
+ */
 export function yuanSummary(
   amount: string | null | undefined,
-  units: { yi: string; wan: string; yuan: string } = { yi: '亿元', wan: '万元', yuan: '元' },
+  language: 'zh' | 'en' = 'zh',
 ): string {
   if (amount === null || amount === undefined) {
     return '—';
   }
+  if (language === 'en') {
+    return `${money(amount)} yuan`;
+  }
   const fen = toFen(amount);
   const absolute = fen < 0n ? -fen : fen;
   if (absolute >= 10_000_000_000n) {
-    return `${scaled(fen, 10_000_000_000n)} ${units.yi}`;
+    return `${scaled(fen, 10_000_000_000n)} 亿元`;
   }
   if (absolute >= 1_000_000n) {
-    return `${scaled(fen, 1_000_000n)} ${units.wan}`;
+    return `${scaled(fen, 1_000_000n)} 万元`;
   }
-  return `${money(amount)} ${units.yuan}`;
+  return `${money(amount)} 元`;
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {

@@ -47,6 +47,7 @@ const MESSAGES = {
   newRequest: ['新建融资需求', 'New financing request'],
   requestDetail: ['融资需求详情', 'Financing request'],
   holder: ['当前处理人', 'Held by'],
+  holderNow: ['当前处理人：', 'Held by: '],
   timeline: ['办理进度', 'Timeline'],
   approvedAmount: ['批准金额', 'Approved'],
   disbursedAmount: ['放款金额', 'Disbursed'],
@@ -115,9 +116,6 @@ const MESSAGES = {
   nothing: ['暂无数据', 'Nothing here'],
   done: ['已完成', 'Done'],
   readOnly: ['只读', 'Read-only'],
-  yi: ['亿元', '100M yuan'],
-  wan: ['万元', '10k yuan'],
-  yuan: ['元', 'yuan'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -191,7 +191,7 @@ function holderLine(
 }
 
 export function RequestDetailPage({ id }: { id: string }): ReactNode {
-  const { t, label } = useT();
+  const { t, label, language } = useT();
   const [detail, setDetail] = useState<FinancingRequestDetailDto | null>(null);
   const load = useCallback(async () => {
     setDetail(await api('get', '/api/v1/financing-requests/{id}', { params: { id } }));
@@ -202,7 +202,6 @@ export function RequestDetailPage({ id }: { id: string }): ReactNode {
   if (detail === null) {
     return <Card loading />;
   }
-  const units = { yi: t('yi'), wan: t('wan'), yuan: t('yuan') };
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card
@@ -213,7 +212,7 @@ export function RequestDetailPage({ id }: { id: string }): ReactNode {
           type="info"
           showIcon
           data-testid="holder"
-          title={`${t('holder')}：${holderLine(detail, t, label)}`}
+          title={`${t('holderNow')}${holderLine(detail, t, label)}`}
           style={{ marginBottom: 16 }}
         />
         <Descriptions column={3} bordered size="small">
@@ -221,14 +220,14 @@ export function RequestDetailPage({ id }: { id: string }): ReactNode {
             <StatusTag status={detail.status} />
           </Descriptions.Item>
           <Descriptions.Item label={t('amount')}>
-            {yuanSummary(detail.amount, units)}
+            {yuanSummary(detail.amount, language)}
           </Descriptions.Item>
           <Descriptions.Item label={t('termMonths')}>{detail.termMonths}</Descriptions.Item>
           <Descriptions.Item label={t('approvedAmount')}>
-            {yuanSummary(detail.approvedAmount, units)}
+            {yuanSummary(detail.approvedAmount, language)}
           </Descriptions.Item>
           <Descriptions.Item label={t('disbursedAmount')}>
-            {yuanSummary(detail.disbursedAmount, units)}
+            {yuanSummary(detail.disbursedAmount, language)}
           </Descriptions.Item>
           <Descriptions.Item label={t('purpose')}>{label(detail.purpose)}</Descriptions.Item>
         </Descriptions>

@@ -418,7 +418,7 @@ export function NewTurnoverPage(): ReactNode {
 
 /** The center's fund view: balances, the journal, and a reconciliation on demand. */
 export function FundsPage(): ReactNode {
-  const { t, label } = useT();
+  const { t, label, language } = useT();
   const [funds, setFunds] = useState<TurnoverFundResponseDto[]>([]);
   const [fund, setFund] = useState<TurnoverFundResponseDto | null>(null);
   const [journal, setJournal] = useState<FundJournalDto[]>([]);
@@ -444,7 +444,6 @@ export function FundsPage(): ReactNode {
       );
     }
   };
-  const units = { yi: t('yi'), wan: t('wan'), yuan: t('yuan') };
   const lines = journal.flatMap((entry) => entry.lines.map((line) => ({ ...line, entry })));
   return (
     <Row gutter={16}>
@@ -482,7 +481,7 @@ export function FundsPage(): ReactNode {
                     key={account}
                     label={label(account === 'feeIncome' ? 'fee_income' : account)}
                   >
-                    {yuanSummary(amount, units)}
+                    {yuanSummary(amount, language)}
                   </Descriptions.Item>
                 ))}
               </Descriptions>
