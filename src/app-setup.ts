@@ -128,6 +128,7 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     credentials: false,
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
+  await serveWebConsole(app, environment.WEB_DIST_DIR);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -144,7 +145,6 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
   );
   describeErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  await serveWebConsole(app, environment.WEB_DIST_DIR);
 }
 
 /**
