@@ -14,10 +14,10 @@ import {
   toProblem,
   validationFailed,
 } from './common/errors/problem-details.js';
-import { serveWebConsole } from './modules/web-console/web-console.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
 import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
+import { serveWebConsole } from './modules/web-console/web-console.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -123,12 +123,12 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
       },
     },
   });
+  await serveWebConsole(app, environment.WEB_DIST_DIR);
   app.enableCors({
     origin: environment.CORS_ORIGINS.length > 0 ? environment.CORS_ORIGINS : false,
     credentials: false,
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
-  await serveWebConsole(app, environment.WEB_DIST_DIR);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -73,7 +73,6 @@ async function bootstrap(): Promise<void> {
   const base = `http://localhost:${environment.PORT}`;
   const lines = [
     `Yinqi is listening on ${base}/${API_PREFIX}`,
-    `  Console:   ${base}/`,
     `  API docs:  ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
     `  Health:    ${base}/health/live  ${base}/health/ready`,
     ...[...created, ...(demo?.accounts ?? [])].map(
