@@ -1,6 +1,6 @@
 import { describe } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -41,6 +41,12 @@ const SCREENSHOTS = path.resolve('test-results', 'browser');
 export async function openBrowser(scenario: string): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'yinqi-chromium-'));
   await mkdir(SCREENSHOTS, { recursive: true });
+  // Last run's pictures of this scenario would mix with this run's under the same numbers.
+  for (const file of await readdir(SCREENSHOTS)) {
+    if (file.startsWith(`${scenario}-`)) {
+      await rm(path.join(SCREENSHOTS, file));
+    }
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,

@@ -256,15 +256,36 @@ describeInBrowser('web console in a browser', () => {
   }, 240_000);
 
   it('shows an auditor every view and no control that changes anything', async () => {
-    const readOnly = new Set(['刷新', '对账', '校验哈希链', '融资需求详情', '退出登录', 'English']);
+    const readOnly = new Set([
+      '刷新',
+      '对账',
+      '校验哈希链',
+      '导出 CSV',
+      '融资需求详情',
+      '退出登录',
+      'English',
+    ]);
     await signIn(world.auditor.username);
-    const views = ['融资需求', '企业名录', '对接单', '周转申请', '基金账本', '审计日志'];
+    const views = [
+      '融资需求',
+      '企业名录',
+      '对接单',
+      '周转申请',
+      '基金账本',
+      '对接统计',
+      '信保基金担保',
+      '金融服务专员',
+      '融资对接活动',
+      '审计日志',
+      '消息通知',
+    ];
     await expect(
       page.getByRole('navigation').getByRole('menuitem').allTextContents(),
     ).resolves.toEqual(views);
     for (const view of views) {
       await go(view);
-      await page.locator('.ant-table-row').first().waitFor();
+      await page.locator('main .ant-table').first().waitFor();
+      await page.waitForLoadState('networkidle');
       if (view === '基金账本') {
         await page.locator('.ant-table-row').first().click();
         await page.getByRole('button', { name: '对账' }).click();

@@ -15,6 +15,13 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { api, hasSession, logout, onSessionExpired, type Me, type Role } from './api/client';
 import { LanguageContext, useT, type Language, type MessageKey } from './i18n';
 import { AuditPage } from './pages/audit';
+import { FiguresPage } from './pages/figures';
+import {
+  CommissionersPage,
+  EventsPage,
+  GuaranteesPage,
+  NotificationsPage,
+} from './pages/registries';
 import { DispatchPage, EnterprisesPage } from './pages/center';
 import { InboxPage } from './pages/inbox';
 import { LoginForm, RegisterPage } from './pages/login';
@@ -42,7 +49,28 @@ const MENU: MenuEntry[] = [
   },
   { path: '/turnover/new', key: 'newTurnover', roles: ['enterprise'] },
   { path: '/funds', key: 'funds', roles: ['admin', 'auditor'] },
+  { path: '/figures', key: 'figures', roles: ['admin', 'auditor', 'bank_president'] },
+  {
+    path: '/guarantees',
+    key: 'guarantees',
+    roles: ['admin', 'auditor', 'bank_president', 'bank_officer', 'enterprise'],
+  },
+  {
+    path: '/commissioners',
+    key: 'commissioners',
+    roles: ['admin', 'auditor', 'bank_president', 'bank_officer', 'enterprise'],
+  },
+  {
+    path: '/events',
+    key: 'events',
+    roles: ['admin', 'auditor', 'bank_president', 'bank_officer', 'enterprise'],
+  },
   { path: '/audit', key: 'audit', roles: ['admin', 'auditor'] },
+  {
+    path: '/notifications',
+    key: 'notifications',
+    roles: ['admin', 'auditor', 'bank_president', 'bank_officer', 'enterprise'],
+  },
 ];
 
 function home(role: Role): string {
@@ -94,6 +122,16 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
       return <FundsPage />;
     case '/audit':
       return <AuditPage />;
+    case '/figures':
+      return <FiguresPage />;
+    case '/guarantees':
+      return <GuaranteesPage />;
+    case '/commissioners':
+      return <CommissionersPage />;
+    case '/events':
+      return <EventsPage />;
+    case '/notifications':
+      return <NotificationsPage />;
     default:
       return <RequestsPage key={me.id} />;
   }

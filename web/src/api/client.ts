@@ -161,6 +161,28 @@ export async function api<M extends Method, P extends PathFor<M>>(
   return (text === '' ? undefined : JSON.parse(text)) as Field<Operation<M, P>, 'response'>;
 }
 
+/**
+ * Fetches a report as CSV (the API answers `Accept: text/csv` with the same table) and hands it
+ * to the browser as a download.
+ */
+export async function downloadCsv(url: string, filename: string): Promise<void> {
+  const session = readSession();
+  const response = await fetch(url, {
+    headers: {
+      accept: 'text/csv',
+      ...(session === null ? {} : { authorization: `Bearer ${session.accessToken}` }),
+    },
+  });
+  if (!response.ok) {
+    throw new ApiError(problemOf(response, await response.text()));
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
 /** Logs out on the server (revoking the refresh token) and forgets the session here. */
 export async function logout(): Promise<void> {
   const session = readSession();
