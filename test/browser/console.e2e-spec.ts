@@ -245,12 +245,29 @@ describeInBrowser('web console in a browser', () => {
 
     // 5. The fund's journal balances and matches its balances.
     await go('基金账本');
-    await page.getByRole('row', { name: /通化市应急周转基金（浏览器）/ }).click();
+    const fundRow = page.getByRole('row', { name: /通化市应急周转基金（浏览器）/ });
+    await fundRow.waitFor();
+    // The access token goes stale while the refresh token is good; opening the fund fires two
+    // requests at once, and they must share one refresh (the server rotates refresh tokens,
+    // and a second refresh with the old one would end the whole session).
+    await page.evaluate(
+      `localStorage.setItem('yinqi.session', JSON.stringify({ ...JSON.parse(localStorage.getItem('yinqi.session')), accessToken: 'stale' }))`,
+    );
+    const refreshes: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/auth/refresh')) {
+        refreshes.push(request.url());
+      }
+    });
+    await fundRow.click();
     await page.getByRole('button', { name: '对账' }).click();
     await expect(page.getByTestId('reconciliation').textContent()).resolves.toContain(
       '账实相符，借贷平衡',
     );
     await expect(page.getByRole('row', { name: /周转放款/ }).count()).resolves.toBe(2);
+    await expect(page.getByText('登录已过期').isVisible()).resolves.toBe(false);
+    expect(refreshes).toHaveLength(1);
+    await expect(whoami().textContent()).resolves.toContain(world.otherAdmin.username);
     await browser.shot('turnover-ledger');
     expect(await turnover.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
   }, 240_000);
