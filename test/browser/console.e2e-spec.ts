@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
+import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
 import { buildWorld, World } from '../support/matchmaking.js';
 import { shanghaiDate, turnoverClient } from '../support/turnover.js';
 import { Browser, describeInBrowser, openBrowser } from './browser.js';
@@ -272,6 +273,24 @@ describeInBrowser('web console in a browser', () => {
     expect(await turnover.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
   }, 240_000);
 
+  it('lists every bad line of a project import next to its number, importing nothing', async () => {
+    await signIn(world.admin.username);
+    await go('重点项目');
+    const before = await testApp.dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM projects',
+    );
+    await page
+      .getByLabel('CSV', { exact: true })
+      .fill(`${IMPORT_HEADER}\n不存在的企业,0,项目甲,220502,new,abc,100\n`);
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByTestId('line-errors').getByText('line 2').first().waitFor();
+    await browser.shot('project-import-errors');
+    const after = await testApp.dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM projects',
+    );
+    expect(after[0].count).toBe(before[0].count);
+  }, 120_000);
+
   it('shows an auditor every view and no control that changes anything', async () => {
     const readOnly = new Set([
       '刷新',
@@ -285,6 +304,7 @@ describeInBrowser('web console in a browser', () => {
     await signIn(world.auditor.username);
     const views = [
       '融资需求',
+      '重点项目',
       '企业名录',
       '对接单',
       '周转申请',

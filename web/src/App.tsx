@@ -16,6 +16,7 @@ import { api, hasSession, logout, onSessionExpired, type Me, type Role } from '.
 import { LanguageContext, useT, type Language, type MessageKey } from './i18n';
 import { AuditPage } from './pages/audit';
 import { FiguresPage } from './pages/figures';
+import { ProjectsPage } from './pages/projects';
 import {
   CommissionersPage,
   EventsPage,
@@ -39,6 +40,7 @@ const MENU: MenuEntry[] = [
   { path: '/requests', key: 'requests', roles: ['enterprise', 'admin', 'auditor'] },
   { path: '/requests/new', key: 'newRequest', roles: ['enterprise'] },
   { path: '/dispatch', key: 'dispatchQueue', roles: ['admin'] },
+  { path: '/projects', key: 'projects', roles: ['enterprise', 'admin', 'auditor'] },
   { path: '/enterprises', key: 'enterprises', roles: ['admin', 'auditor'] },
   { path: '/inbox', key: 'inbox', roles: ['bank_president', 'bank_officer'] },
   { path: '/matches', key: 'matches', roles: ['admin', 'auditor'] },
@@ -122,6 +124,8 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
       return <FundsPage />;
     case '/audit':
       return <AuditPage />;
+    case '/projects':
+      return <ProjectsPage />;
     case '/figures':
       return <FiguresPage />;
     case '/guarantees':

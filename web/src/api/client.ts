@@ -161,6 +161,25 @@ export async function api<M extends Method, P extends PathFor<M>>(
   return (text === '' ? undefined : JSON.parse(text)) as Field<Operation<M, P>, 'response'>;
 }
 
+/** Sends a CSV file as the body of a POST (the project import), answering its JSON. */
+export async function postCsv<T>(url: string, text: string): Promise<T> {
+  const session = readSession();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      'content-type': 'text/csv; charset=utf-8',
+      ...(session === null ? {} : { authorization: `Bearer ${session.accessToken}` }),
+    },
+    body: text,
+  });
+  const answer = await response.text();
+  if (!response.ok) {
+    throw new ApiError(problemOf(response, answer));
+  }
+  return JSON.parse(answer) as T;
+}
+
 /**
  * Fetches a report as CSV (the API answers `Accept: text/csv` with the same table) and hands it
  * to the browser as a download.

@@ -1,6 +1,7 @@
 import {
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Form,
   Input,
@@ -60,10 +61,13 @@ export function InboxPage(): ReactNode {
   const [dialog, setDialog] = useState<{ action: MatchAction; match: MatchResponseDto } | null>(
     null,
   );
+  const [onlyOverdue, setOnlyOverdue] = useState(false);
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const page = await api('get', '/api/v1/matches', { query: { limit: 100 } });
+      const page = await api('get', '/api/v1/matches', {
+        query: { limit: 100, ...(onlyOverdue ? { overdue: 'true' } : {}) },
+      });
       setItems(
         [...page.items].sort(
           (a, b) =>
@@ -73,14 +77,24 @@ export function InboxPage(): ReactNode {
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [onlyOverdue]);
   useEffect(() => {
     void load();
   }, [load]);
   return (
     <Card
       title={me.role === 'admin' || me.role === 'auditor' ? t('matches') : t('inbox')}
-      extra={<Button onClick={() => void load()}>{t('refresh')}</Button>}
+      extra={
+        <Space>
+          <Checkbox
+            checked={onlyOverdue}
+            onChange={(event) => setOnlyOverdue(event.target.checked)}
+          >
+            {t('onlyOverdue')}
+          </Checkbox>
+          <Button onClick={() => void load()}>{t('refresh')}</Button>
+        </Space>
+      }
     >
       <Table<MatchResponseDto>
         rowKey="id"

@@ -34,11 +34,14 @@ import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-type TurnoverAction = 'commit' | 'approve' | 'reject' | 'disburse' | 'repay';
+type TurnoverAction = 'commit' | 'renewal' | 'approve' | 'reject' | 'disburse' | 'repay';
 
 function allowed(application: TurnoverApplicationResponseDto, role: string): TurnoverAction[] {
   if (role === 'bank_president' || role === 'bank_officer') {
-    return application.status === 'submitted' ? ['commit'] : [];
+    if (application.status === 'submitted') {
+      return ['commit'];
+    }
+    return application.status === 'disbursed' ? ['renewal'] : [];
   }
   if (role !== 'admin') {
     return [];
@@ -49,6 +52,7 @@ function allowed(application: TurnoverApplicationResponseDto, role: string): Tur
     case 'approved':
       return ['disburse'];
     case 'disbursed':
+    case 'renewed':
     case 'overdue':
       return ['repay'];
     default:
@@ -186,6 +190,9 @@ export function TurnoverPage(): ReactNode {
 }
 
 interface TurnoverValues {
+  newContractNo?: string;
+  renewalAmount?: string;
+  renewedOn?: dayjs.Dayjs;
   committedAmount?: string;
   renewalTermMonths?: number;
   reason?: string;
@@ -216,6 +223,16 @@ function TurnoverDialog({
             body: {
               committedAmount: values.committedAmount ?? '',
               renewalTermMonths: values.renewalTermMonths ?? 0,
+            },
+          });
+          break;
+        case 'renewal':
+          await api('post', '/api/v1/turnover-applications/{id}/renewal', {
+            params,
+            body: {
+              newContractNo: values.newContractNo ?? '',
+              amount: values.renewalAmount ?? '',
+              renewedOn: values.renewedOn?.format('YYYY-MM-DD') ?? '',
             },
           });
           break;
@@ -261,6 +278,8 @@ function TurnoverDialog({
         layout="vertical"
         onFinish={submit}
         initialValues={{
+          renewalAmount: application.commitment?.committedAmount,
+          renewedOn: dayjs(today),
           committedAmount: application.maturingLoan.amount,
           renewalTermMonths: 12,
           repaidOn: dayjs(today),
@@ -286,6 +305,30 @@ function TurnoverDialog({
               rules={[{ required: true }]}
             >
               <InputNumber min={1} max={360} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+          </>
+        ) : null}
+        {action === 'renewal' ? (
+          <>
+            <Form.Item
+              name="newContractNo"
+              label={t('newContractNo')}
+              rules={[{ required: true, max: 100 }]}
+            >
+              <Input />
+            </Form.Item>
+            <Form.Item
+              name="renewalAmount"
+              label={t('amount')}
+              rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
+            >
+              <Input inputMode="decimal" />
+            </Form.Item>
+            <Form.Item name="renewedOn" label={t('renewedOn')} rules={[{ required: true }]}>
+              <DatePicker
+                style={{ width: '100%' }}
+                disabledDate={(day) => day.format('YYYY-MM-DD') > today}
+              />
             </Form.Item>
           </>
         ) : null}
