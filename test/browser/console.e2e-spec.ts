@@ -144,7 +144,9 @@ describeInBrowser('web console in a browser', () => {
     // 4. The center dispatches it to the first suggested bank.
     await signIn(world.admin.username);
     await go('派单队列');
-    await page.getByRole('row', { name: `${enterpriseName} 5,000,000.00 元` }).click();
+    // From the keyboard: focus the queue's row and open it with Enter.
+    await page.getByRole('row', { name: `${enterpriseName} 5,000,000.00 元` }).focus();
+    await page.keyboard.press('Enter');
     await page.getByLabel('派单 吉林银行通化分行').check();
     await browser.shot('suggestions');
     await page.getByRole('button', { name: /派单至所选银行/ }).click();

@@ -1,5 +1,5 @@
 import { Alert, Button, type ButtonProps, type FormInstance } from 'antd';
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import type { ProblemDto } from '../api/schema';
 import { canWrite, useSession } from '../session';
@@ -82,4 +82,22 @@ export function WriteButton(props: ButtonProps): ReactNode {
 /** A fresh Idempotency-Key per dialog opening: retries of one dialog share it. */
 export function newKey(): string {
   return crypto.randomUUID();
+}
+
+/**
+ * Props for a table row that opens something: clickable, and reachable with Tab and opened
+ * with Enter or Space, so the console works from the keyboard.
+ */
+export function openableRow(open: () => void): HTMLAttributes<HTMLElement> {
+  return {
+    onClick: open,
+    tabIndex: 0,
+    style: { cursor: 'pointer' },
+    onKeyDown: (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        open();
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type {
   FinancingRequestResponseDto,
   SuggestionDto,
 } from '../api/schema';
-import { ProblemAlert, useAction, WriteButton } from '../components/forms';
+import { ProblemAlert, useAction, WriteButton, openableRow } from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, yuan } from '../format';
 import { useT } from '../i18n';
@@ -74,7 +74,7 @@ export function DispatchPage(): ReactNode {
             pagination={false}
             dataSource={queue}
             rowClassName={(row) => (row.id === current?.id ? 'ant-table-row-selected' : '')}
-            onRow={(row) => ({ onClick: () => void open(row), style: { cursor: 'pointer' } })}
+            onRow={(row) => openableRow(() => void open(row))}
             columns={[
               { title: t('enterprise'), dataIndex: 'enterpriseName' },
               {

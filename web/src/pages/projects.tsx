@@ -6,7 +6,7 @@ import type {
   ProjectResponseDto,
   ProjectSurveyResponseDto,
 } from '../api/schema';
-import { ProblemAlert, useAction, WriteButton } from '../components/forms';
+import { ProblemAlert, useAction, WriteButton, openableRow } from '../components/forms';
 import { dateTime, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -46,7 +46,7 @@ export function ProjectsPage(): ReactNode {
           rowKey="id"
           size="small"
           dataSource={items}
-          onRow={(row) => ({ onClick: () => void open(row), style: { cursor: 'pointer' } })}
+          onRow={(row) => openableRow(() => void open(row))}
           columns={[
             { title: t('projects'), dataIndex: 'name' },
             {

@@ -28,7 +28,7 @@ import type {
   TurnoverApplicationResponseDto,
   TurnoverFundResponseDto,
 } from '../api/schema';
-import { newKey, ProblemAlert, useAction, WriteButton } from '../components/forms';
+import { newKey, ProblemAlert, useAction, WriteButton, openableRow } from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
@@ -98,7 +98,7 @@ export function TurnoverPage(): ReactNode {
           size="small"
           pagination={false}
           dataSource={items}
-          onRow={(row) => ({ onClick: () => void show(row.id), style: { cursor: 'pointer' } })}
+          onRow={(row) => openableRow(() => void show(row.id))}
           columns={[
             { title: t('enterprise'), dataIndex: 'enterpriseName' },
             { title: t('bank'), dataIndex: 'bankName' },
@@ -497,7 +497,7 @@ export function FundsPage(): ReactNode {
             size="small"
             pagination={false}
             dataSource={funds}
-            onRow={(row) => ({ onClick: () => void open(row.id), style: { cursor: 'pointer' } })}
+            onRow={(row) => openableRow(() => void open(row.id))}
             columns={[{ title: t('fund'), dataIndex: 'name' }]}
           />
         </Card>
