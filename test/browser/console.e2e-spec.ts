@@ -188,6 +188,15 @@ describeInBrowser('web console in a browser', () => {
     await expect(page.getByTestId('holder').textContent()).resolves.toContain('已完成');
     await expect(page.locator('[data-status="disbursed"]').count()).resolves.toBeGreaterThan(0);
     await browser.shot('enterprise-sees-disbursed');
+
+    // Its profile shows the verification by the center.
+    await go('企业信息');
+    await page.getByText(enterpriseName).first().waitFor();
+    await page
+      .locator('main')
+      .getByText(/^已核验 · /)
+      .waitFor();
+    await browser.shot('enterprise-profile');
   }, 240_000);
 
   it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {

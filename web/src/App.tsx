@@ -16,6 +16,7 @@ import { api, hasSession, logout, onSessionExpired, type Me, type Role } from '.
 import { LanguageContext, useT, type Language, type MessageKey } from './i18n';
 import { AuditPage } from './pages/audit';
 import { FiguresPage } from './pages/figures';
+import { ProfilePage } from './pages/profile';
 import { ProjectsPage } from './pages/projects';
 import {
   CommissionersPage,
@@ -41,6 +42,7 @@ const MENU: MenuEntry[] = [
   { path: '/requests/new', key: 'newRequest', roles: ['enterprise'] },
   { path: '/dispatch', key: 'dispatchQueue', roles: ['admin'] },
   { path: '/projects', key: 'projects', roles: ['enterprise', 'admin', 'auditor'] },
+  { path: '/profile', key: 'profile', roles: ['enterprise'] },
   { path: '/enterprises', key: 'enterprises', roles: ['admin', 'auditor'] },
   { path: '/inbox', key: 'inbox', roles: ['bank_president', 'bank_officer'] },
   { path: '/matches', key: 'matches', roles: ['admin', 'auditor'] },
@@ -124,6 +126,8 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
       return <FundsPage />;
     case '/audit':
       return <AuditPage />;
+    case '/profile':
+      return <ProfilePage />;
     case '/projects':
       return <ProjectsPage />;
     case '/figures':
