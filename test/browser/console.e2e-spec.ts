@@ -320,6 +320,7 @@ describeInBrowser('web console in a browser', () => {
       '对接单',
       '周转申请',
       '基金账本',
+      '信贷产品',
       '对接统计',
       '信保基金担保',
       '金融服务专员',

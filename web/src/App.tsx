@@ -23,6 +23,7 @@ import {
   EventsPage,
   GuaranteesPage,
   NotificationsPage,
+  ProductsPage,
 } from './pages/registries';
 import { DispatchPage, EnterprisesPage } from './pages/center';
 import { InboxPage } from './pages/inbox';
@@ -53,6 +54,11 @@ const MENU: MenuEntry[] = [
   },
   { path: '/turnover/new', key: 'newTurnover', roles: ['enterprise'] },
   { path: '/funds', key: 'funds', roles: ['admin', 'auditor'] },
+  {
+    path: '/products',
+    key: 'products',
+    roles: ['bank_president', 'bank_officer', 'admin', 'auditor'],
+  },
   { path: '/figures', key: 'figures', roles: ['admin', 'auditor', 'bank_president'] },
   {
     path: '/guarantees',
@@ -130,6 +136,8 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
       return <ProfilePage />;
     case '/projects':
       return <ProjectsPage />;
+    case '/products':
+      return <ProductsPage />;
     case '/figures':
       return <FiguresPage />;
     case '/guarantees':
