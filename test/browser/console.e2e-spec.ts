@@ -138,6 +138,7 @@ describeInBrowser('web console in a browser', () => {
     await relogin.waitFor({ state: 'hidden' });
     await expect(page.getByLabel('金额（元）').inputValue()).resolves.toBe('800000.00');
     await expect(page.getByLabel('说明').inputValue()).resolves.toBe('第二笔：购置设备');
+    await expect(page.locator('main').getByRole('alert').count()).resolves.toBe(0);
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByTestId('holder').getByText('项目中心').waitFor();
 

@@ -32,6 +32,10 @@ export function useAction<T>(form?: FormInstance): {
         if (!(error instanceof ApiError)) {
           throw error;
         }
+        // An expired session is the sign-in dialog's business; the form keeps no alert for it.
+        if (error.problem.code === 'UNAUTHENTICATED') {
+          return undefined;
+        }
         setProblem(error.problem);
         if (form !== undefined && error.problem.errors !== undefined) {
           form.setFields(
