@@ -22,6 +22,7 @@ import { hostileInputProblem } from './common/validation/hostile-input.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
 import { ProblemDto } from './common/errors/problem.dto.js';
 import { createPino, JsonLogger, requestScope } from './common/logging/json-logger.js';
+import { serveWebConsole } from './modules/web-console/web-console.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -136,7 +137,8 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
     global: true,
     max: environment.THROTTLE_LIMIT,
     timeWindow: environment.THROTTLE_TTL_SECONDS * 1000,
-    allowList: (request) => request.url.startsWith('/health/'),
+    // Probes and the console's static files are not API work; only /api and /docs count.
+    allowList: (request) => !/^\/(api|docs)(\/|$)/.test(request.url),
   });
 
   await app.register(helmet, {
@@ -147,9 +149,13 @@ async function configureApp(app: NestFastifyApplication, environment: Environmen
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         scriptSrc: ["'self'"],
+        // Helmet's default would make a browser fetch the console's assets over https even
+        // when the app is served over plain http (a local start, an intranet behind no TLS).
+        upgradeInsecureRequests: null,
       },
     },
   });
+  await serveWebConsole(app, environment.WEB_DIST_DIR);
   app.enableCors({
     origin: environment.CORS_ORIGINS.length > 0 ? environment.CORS_ORIGINS : false,
     credentials: false,

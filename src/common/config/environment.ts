@@ -161,6 +161,10 @@ export class Environment {
   @Min(1)
   THROTTLE_TTL_SECONDS = 60;
 
+  /** The built web console (`npm run build` puts it in dist/web); served at `/` when present. */
+  @IsString()
+  WEB_DIST_DIR = 'dist/web';
+
   @Transform(toList)
   @IsString({ each: true })
   CORS_ORIGINS: string[] = [];

@@ -6,6 +6,7 @@ import { Role } from '../../common/auth/role.js';
 import { Page } from '../../common/pagination/pagination.js';
 import {
   BankDetailResponseDto,
+  BankOfficerListDto,
   BankPageDto,
   BankResponseDto,
   CreateBankDto,
@@ -38,6 +39,16 @@ export class BanksController {
   @ApiOkResponse({ type: BankDetailResponseDto })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<BankDetailResponseDto> {
     return this.banks.get(id);
+  }
+
+  @Get(':id/officers')
+  @Auth(Role.Admin, Role.Auditor, Role.BankPresident)
+  @ApiOkResponse({ type: BankOfficerListDto })
+  officers(
+    @CurrentCaller() caller: Caller,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<BankOfficerListDto> {
+    return this.banks.officers(caller, id);
   }
 
   @Patch(':id')

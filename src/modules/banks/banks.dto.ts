@@ -106,6 +106,16 @@ export class BankPresidentDto {
   @ApiProperty() displayName: string;
 }
 
+/** An enabled officer of a bank, for the president's assignment choice. */
+export class BankOfficerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+}
+
+export class BankOfficerListDto {
+  @ApiProperty({ type: [BankOfficerDto] }) items: BankOfficerDto[];
+}
+
 export class BankStaffCountsDto {
   @ApiProperty({ description: 'Enabled bank officers' }) officers: number;
   @ApiProperty({ description: 'Enabled presidents: 0 or 1' }) presidents: number;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { seesEverything } from '../../common/auth/access.js';
 import { actorOf, Caller } from '../../common/auth/caller.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
@@ -9,6 +10,8 @@ import { inTransaction, postgresErrorCode } from '../../database/transaction.js'
 import { AuditService } from '../audit/audit.service.js';
 import { BankEntity } from './bank.entity.js';
 import {
+  BankOfficerDto,
+  BankOfficerListDto,
   BankDetailResponseDto,
   BankPresidentDto,
   BankResponseDto,
@@ -183,6 +186,27 @@ export class BanksService {
       disabled: counts[0].disabled,
     };
     return toBankDetailResponse(bank, presidents[0] ?? null, staffCounts);
+  }
+
+  /**
+   * The bank's enabled officers, by name. A president sees only their own bank's (another
+   * bank's list answers 404, as if the bank were absent); the center and auditors see any.
+   */
+  async officers(caller: Caller, id: string): Promise<BankOfficerListDto> {
+    if (!seesEverything(caller) && caller.bankId !== id) {
+      throw DomainError.notFound('bank');
+    }
+    const items = await this.dataSource.query<BankOfficerDto[]>(
+      `SELECT u.id, u.display_name AS "displayName"
+         FROM banks b JOIN users u ON u.bank_id = b.id
+        WHERE b.id = $1 AND u.role = 'bank_officer' AND u.disabled_at IS NULL
+        ORDER BY u.display_name, u.id`,
+      [id],
+    );
+    if (items.length === 0 && !(await this.dataSource.getRepository(BankEntity).existsBy({ id }))) {
+      throw DomainError.notFound('bank');
+    }
+    return { items };
   }
 
   private async requireKnownRegion(

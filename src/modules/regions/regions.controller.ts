@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../../common/auth/auth.decorators.js';
+import { Public } from '../../common/auth/auth.decorators.js';
 import { RegionResponseDto } from './regions.dto.js';
 import { RegionsService } from './regions.service.js';
 
@@ -9,9 +9,12 @@ import { RegionsService } from './regions.service.js';
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 
-  /** Reference data of a handful of rows, so one unpaged list in display order. */
+  /**
+   * Reference data of a handful of rows, so one unpaged list in display order. Public: the
+   * self-registration form asks for the region before the enterprise has an account.
+   */
   @Get()
-  @Auth()
+  @Public()
   @ApiOkResponse({ type: [RegionResponseDto] })
   list(): Promise<RegionResponseDto[]> {
     return this.regions.list();

@@ -24,7 +24,7 @@ export class ScoreWeightsDto {
   @ApiProperty({ example: SCORE_WEIGHTS.load }) load: string;
 }
 
-export class ReasonDto {
+export class SuggestionReasonDto {
   @ApiProperty({ example: 'TAG_SPECIALIZED', description: 'Stable machine code' }) code: string;
   @ApiProperty({ example: '专精特新企业，匹配专精特新专属产品' }) message: string;
 }
@@ -69,7 +69,7 @@ export class SuggestionDto {
   @ApiProperty({ nullable: true, type: String, example: '0.05' }) maxAnnualRate: string | null;
   @ApiProperty({ example: '0.7325', description: 'Σ weight × part, 4 decimals' }) score: string;
   @ApiProperty({ type: ScorePartsDto }) parts: ScorePartsDto;
-  @ApiProperty({ type: [ReasonDto] }) reasons: ReasonDto[];
+  @ApiProperty({ type: [SuggestionReasonDto] }) reasons: SuggestionReasonDto[];
   @ApiProperty({ type: BankRecordDto }) bankRecord: BankRecordDto;
 
   @ApiProperty({

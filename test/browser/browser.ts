@@ -1,0 +1,83 @@
+import { describe } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium fonts-noto-cjk`); CHROMIUM_PATH overrides. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * `describe` when Chromium is here; otherwise one clear line and a skipped suite, unless
+ * REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.REQUIRE_BROWSER === '1') {
+    throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
+  }
+  process.stdout.write(
+    `Browser tests skipped: no Chromium at ${CHROMIUM} ` +
+      '(install it with `apt-get install -y chromium fonts-noto-cjk`, or set CHROMIUM_PATH).\n',
+  );
+  describe.skip(name, body);
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Saves test-results/browser/<scenario>-<nn>-<step>.png. */
+  shot(step: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SCREENSHOTS = path.resolve('test-results', 'browser');
+
+/** Headless Chromium on a fresh profile, one page at 1280×800, zh-CN, Beijing time. */
+export async function openBrowser(scenario: string): Promise<Browser> {
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'yinqi-chromium-'));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  // Last run's pictures of this scenario would mix with this run's under the same numbers.
+  for (const file of await readdir(SCREENSHOTS)) {
+    if (file.startsWith(`${scenario}-`)) {
+      await rm(path.join(SCREENSHOTS, file));
+    }
+  }
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    // The console then turns antd's animations off, so screenshots show settled screens.
+    reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(30_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  let step = 0;
+  return {
+    context,
+    page,
+    shot: async (name) => {
+      step += 1;
+      const file = `${scenario}-${String(step).padStart(2, '0')}-${name}.png`;
+      await page.screenshot({ path: path.join(SCREENSHOTS, file) });
+    },
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

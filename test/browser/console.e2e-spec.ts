@@ -1,0 +1,375 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
+import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
+import { buildWorld, World } from '../support/matchmaking.js';
+import { shanghaiDate, turnoverClient } from '../support/turnover.js';
+import { Browser, describeInBrowser, openBrowser } from './browser.js';
+
+/**
+ * The console against the real app (listening on a port, its own database), driven by
+ * headless Chromium the way its users work: each step signs in as the person who does it.
+ */
+describeInBrowser('web console in a browser', () => {
+  let testApp: TestApp;
+  let world: World;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    base = await testApp.app.getUrl();
+    world = await buildWorld(testApp);
+    browser = await openBrowser('console');
+    page = browser.page;
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  const whoami = () => page.getByTestId('whoami');
+
+  async function signIn(username: string, displayName = username): Promise<void> {
+    if (await whoami().isVisible()) {
+      await page.getByRole('button', { name: '退出登录' }).click();
+    } else {
+      await page.goto(`${base}/login`);
+    }
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await whoami().waitFor();
+    await expect(whoami().textContent()).resolves.toContain(displayName);
+  }
+
+  async function go(menu: string): Promise<void> {
+    await page.getByRole('menuitem', { name: menu, exact: true }).click();
+  }
+
+  async function choose(label: string, option: string): Promise<void> {
+    await page.getByLabel(label, { exact: true }).click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click();
+  }
+
+  /** The open dialog's OK button (antd names it 确定). */
+  const confirm = () => page.locator('.ant-modal').getByRole('button', { name: '确定' });
+
+  it('takes a request from self-registration to disbursement', async () => {
+    const username = `tonghua-steel-${Date.now()}`;
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+
+    // 1. The enterprise registers itself.
+    await page.goto(`${base}/register`);
+    await page.getByLabel('企业名称').fill(enterpriseName);
+    const creditCode = randomCreditCode();
+    const mistyped = creditCode.slice(0, 17) + (creditCode[17] === '0' ? '1' : '0');
+    await page.getByLabel('统一社会信用代码').fill(mistyped);
+    await choose('所在地区', '东昌区');
+    await choose('行业', '工业');
+    await page.getByLabel('从业人员（人）').fill('120');
+    await page.getByLabel('营业收入（元）').fill('80000000.00');
+    await page.getByLabel('资产总额（元）').fill('120000000.00');
+    await page.getByLabel('联系人姓名').fill('王会计');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: '提交' }).click();
+    // The API's problem+json names the field; the console shows it under that field.
+    const codeItem = page.locator('.ant-form-item', { has: page.getByLabel('统一社会信用代码') });
+    await codeItem
+      .locator('.ant-form-item-explain-error')
+      .getByText(/check character/)
+      .waitFor();
+    await codeItem.scrollIntoViewIfNeeded();
+    await browser.shot('register-field-error');
+    await page.getByLabel('统一社会信用代码').fill(creditCode);
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('注册成功').waitFor();
+    await browser.shot('registered');
+
+    // 2. The project center verifies it.
+    await signIn(world.admin.username);
+    await go('企业名录');
+    await page.getByRole('button', { name: `核验 ${enterpriseName}` }).click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText('已核验')
+      .waitFor();
+    await browser.shot('verified');
+
+    // 3. The enterprise files its request; its session then expires while it types the next
+    //    one, and signing in again keeps what it typed.
+    await signIn(username, '王会计');
+    await go('新建融资需求');
+    await page.getByLabel('金额（元）').fill('5000000.00');
+    await page.getByLabel('说明').fill('采购焦炭');
+    // An impatient double click files one request, not two.
+    await page.getByRole('button', { name: '提交' }).dblclick();
+    await page.getByTestId('holder').getByText('项目中心').waitFor();
+    const requestUrl = page.url();
+    const filed = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM financing_requests r JOIN enterprises e ON e.id = r.enterprise_id
+        WHERE e.name = $1`,
+      [enterpriseName],
+    );
+    expect(filed[0].count).toBe(1);
+    await browser.shot('request-filed');
+
+    await go('新建融资需求');
+    await page.getByLabel('金额（元）').fill('800000.00');
+    await page.getByLabel('说明').fill('第二笔：购置设备');
+    // Both tokens go bad at once, as after a long lunch: the refresh is refused too.
+    await page.evaluate(
+      `localStorage.setItem('yinqi.session', '{"accessToken":"expired","refreshToken":"revoked"}')`,
+    );
+    await page.getByRole('button', { name: '提交' }).click();
+    const relogin = page.locator('.ant-modal');
+    await relogin.getByText('登录已过期').waitFor();
+    await browser.shot('session-expired');
+    await relogin.getByLabel('用户名').fill(username);
+    await relogin.getByLabel('密码').fill(TEST_PASSWORD);
+    await relogin.getByRole('button', { name: '登录', exact: true }).click();
+    await relogin.waitFor({ state: 'hidden' });
+    await expect(page.getByLabel('金额（元）').inputValue()).resolves.toBe('800000.00');
+    await expect(page.getByLabel('说明').inputValue()).resolves.toBe('第二笔：购置设备');
+    await expect(page.locator('main').getByRole('alert').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByTestId('holder').getByText('项目中心').waitFor();
+
+    // 4. The center dispatches it to the first suggested bank.
+    await signIn(world.admin.username);
+    await go('派单队列');
+    // From the keyboard: focus the queue's row and open it with Enter.
+    await page.getByRole('row', { name: `${enterpriseName} 5,000,000.00 元` }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('派单 吉林银行通化分行').check();
+    await browser.shot('suggestions');
+    await page.getByRole('button', { name: /派单至所选银行/ }).click();
+    await page.getByText('已派单').first().waitFor();
+
+    // 5. The bank's president assigns it to an officer.
+    await signIn(world.bank1.president.username);
+    await page.getByRole('button', { name: `分派 ${enterpriseName}` }).click();
+    await choose('客户经理', world.bank1.officer.username);
+    await browser.shot('assign');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText(world.bank1.officer.username)
+      .waitFor();
+
+    // 6. The officer accepts, approves and disburses.
+    await signIn(world.bank1.officer.username);
+    await page.getByRole('button', { name: `受理 ${enterpriseName}` }).click();
+    await confirm().click();
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await page.getByLabel('年利率（如 0.0385）').fill('0.0385');
+    await browser.shot('approve');
+    await confirm().click();
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await page.getByLabel('合同编号').fill('JLB-2026-0042');
+    await browser.shot('disburse');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .getByText('已放款')
+      .waitFor();
+    await browser.shot('inbox-disbursed');
+
+    // 7. The enterprise sees its request disbursed.
+    await signIn(username, '王会计');
+    await page.goto(requestUrl);
+    await page.locator('[data-status="funded"]').first().waitFor();
+    await expect(page.getByTestId('holder').textContent()).resolves.toContain('已完成');
+    await expect(page.locator('[data-status="disbursed"]').count()).resolves.toBeGreaterThan(0);
+    await browser.shot('enterprise-sees-disbursed');
+
+    // Its profile shows the verification by the center.
+    await go('企业信息');
+    await page.getByText(enterpriseName).first().waitFor();
+    await page
+      .locator('main')
+      .getByText(/^已核验 · /)
+      .waitFor();
+    await browser.shot('enterprise-profile');
+  }, 240_000);
+
+  it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
+    const turnover = turnoverClient(testApp);
+    const fundId = await turnover.createFund(world.admin, { name: '通化市应急周转基金（浏览器）' });
+    await turnover.inject(world.admin, fundId, '50000000.00');
+    const enterpriseName = '通化东宝药业股份有限公司';
+    const row = () => page.getByRole('row', { name: new RegExp(enterpriseName) });
+
+    // 1. The enterprise applies, naming its maturing loan and lending bank.
+    await signIn(world.userA.username);
+    await go('申请周转资金');
+    await choose('基金', '通化市应急周转基金（浏览器）');
+    await choose('银行', '吉林银行通化分行');
+    await page.getByLabel('到期贷款合同编号').fill('JLB-2025-0420');
+    await page.getByLabel('到期贷款金额（元）').fill('10000000.00');
+    await page.getByLabel('到期日').fill(shanghaiDate(10));
+    await page.getByLabel('到期日').press('Enter');
+    await page.getByLabel('金额（元）', { exact: true }).fill('9500000.00');
+    await browser.shot('turnover-application');
+    await page.getByRole('button', { name: '提交' }).click();
+    await row().locator('[data-status="submitted"]').waitFor();
+
+    // 2. The lending bank commits to renew the loan.
+    await signIn(world.bank1.officer.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `续贷承诺 ${enterpriseName}` }).click();
+    await browser.shot('turnover-commitment');
+    await confirm().click();
+    await row().locator('[data-status="bank_committed"]').waitFor();
+
+    // 3. The center approves; the approver may not also pay out (four eyes).
+    await signIn(world.admin.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="approved"]').waitFor();
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await page
+      .locator('.ant-modal')
+      .getByRole('alert')
+      .getByText('FOUR_EYES_REQUIRED', { exact: false })
+      .waitFor();
+    await browser.shot('turnover-four-eyes');
+    await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+
+    // 4. A second administrator disburses, then records the repayment.
+    await signIn(world.otherAdmin.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `放款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="disbursed"]').waitFor();
+    await page.getByRole('button', { name: `登记还款 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="repaid"]').waitFor();
+    await browser.shot('turnover-repaid');
+
+    // 5. The fund's journal balances and matches its balances.
+    await go('基金账本');
+    const fundRow = page.getByRole('row', { name: /通化市应急周转基金（浏览器）/ });
+    await fundRow.waitFor();
+    // The access token goes stale while the refresh token is good; opening the fund fires two
+    // requests at once, and they must share one refresh (the server rotates refresh tokens,
+    // and a second refresh with the old one would end the whole session).
+    await page.evaluate(
+      `localStorage.setItem('yinqi.session', JSON.stringify({ ...JSON.parse(localStorage.getItem('yinqi.session')), accessToken: 'stale' }))`,
+    );
+    const refreshes: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/auth/refresh')) {
+        refreshes.push(request.url());
+      }
+    });
+    await fundRow.click();
+    await page.getByRole('button', { name: '对账' }).click();
+    await expect(page.getByTestId('reconciliation').textContent()).resolves.toContain(
+      '账实相符，借贷平衡',
+    );
+    await expect(page.getByRole('row', { name: /周转放款/ }).count()).resolves.toBe(2);
+    await expect(page.getByText('登录已过期').isVisible()).resolves.toBe(false);
+    expect(refreshes).toHaveLength(1);
+    await expect(whoami().textContent()).resolves.toContain(world.otherAdmin.username);
+    await browser.shot('turnover-ledger');
+    expect(await turnover.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
+  }, 240_000);
+
+  it('lists every bad line of a project import next to its number, importing nothing', async () => {
+    await signIn(world.admin.username);
+    await go('重点项目');
+    const before = await testApp.dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM projects',
+    );
+    await page
+      .getByLabel('CSV', { exact: true })
+      .fill(`${IMPORT_HEADER}\n不存在的企业,0,项目甲,220502,new,abc,100\n`);
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByTestId('line-errors').getByText('line 2').first().waitFor();
+    await browser.shot('project-import-errors');
+    const after = await testApp.dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM projects',
+    );
+    expect(after[0].count).toBe(before[0].count);
+  }, 120_000);
+
+  it('shows an auditor every view and no control that changes anything', async () => {
+    const readOnly = new Set([
+      '刷新',
+      '对账',
+      '校验哈希链',
+      '导出 CSV',
+      '融资需求详情',
+      '退出登录',
+      'English',
+    ]);
+    await signIn(world.auditor.username);
+    const views = [
+      '融资需求',
+      '重点项目',
+      '企业名录',
+      '对接单',
+      '周转申请',
+      '基金账本',
+      '信贷产品',
+      '对接统计',
+      '信保基金担保',
+      '金融服务专员',
+      '融资对接活动',
+      '审计日志',
+      '消息通知',
+    ];
+    await expect(
+      page.getByRole('navigation').getByRole('menuitem').allTextContents(),
+    ).resolves.toEqual(views);
+    for (const view of views) {
+      await go(view);
+      await page.locator('main .ant-table').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      if (view === '基金账本') {
+        await page.locator('.ant-table-row').first().click();
+        await page.getByRole('button', { name: '对账' }).click();
+        await page.getByTestId('reconciliation').waitFor();
+      }
+      if (view === '审计日志') {
+        await page.getByRole('button', { name: '校验哈希链' }).click();
+        await page.getByTestId('chain').waitFor();
+      }
+      await browser.shot(`auditor-${views.indexOf(view) + 1}`);
+      await expect(page.locator('[data-write]').count()).resolves.toBe(0);
+      const buttons = (await page.getByRole('button').allTextContents())
+        .map((text) => text.trim())
+        .filter((text) => text !== '');
+      expect({ view, writable: buttons.filter((text) => !readOnly.has(text)) }).toEqual({
+        view,
+        writable: [],
+      });
+    }
+    // A request's own page too: its timeline and matches, nothing to press.
+    await go('融资需求');
+    await page
+      .getByRole('button', { name: /^融资需求详情/ })
+      .first()
+      .click();
+    await page.getByTestId('holder').waitFor();
+    await expect(page.locator('[data-write]').count()).resolves.toBe(0);
+    await browser.shot('auditor-request');
+
+    // English on demand, with the same figures.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Financing requests' }).waitFor();
+    await expect(page.getByTestId('holder').textContent()).resolves.toMatch(/^Held by/);
+    await browser.shot('auditor-english');
+    await page.getByRole('button', { name: '中文' }).click();
+  }, 240_000);
+});

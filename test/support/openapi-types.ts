@@ -1,0 +1,175 @@
+/**
+ * Turns the app's own OpenAPI document into the TypeScript types the web console compiles
+ * against (web/src/api/schema.ts), so the console and the API cannot drift: a route or DTO
+ * change makes the committed file stale and test/e2e/web-api-schema fails until
+ * `npm run web:api` rewrites it. openapi-typescript would do this but needs TypeScript 5.
+ */
+
+interface SchemaObject {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  items?: SchemaObject;
+  properties?: Record<string, SchemaObject>;
+  required?: string[];
+  nullable?: boolean;
+  allOf?: SchemaObject[];
+  oneOf?: SchemaObject[];
+  anyOf?: SchemaObject[];
+  additionalProperties?: boolean | SchemaObject;
+  description?: string;
+  format?: string;
+}
+
+interface Operation {
+  operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: SchemaObject }[];
+  requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
+  responses?: Record<string, { content?: Record<string, { schema?: SchemaObject }> }>;
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, SchemaObject> };
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+function refName(ref: string): string {
+  return ref.split('/').pop() as string;
+}
+
+function typeOf(schema: SchemaObject | undefined, indent: string): string {
+  if (schema === undefined) {
+    return 'unknown';
+  }
+  const base = baseType(schema, indent);
+  return schema.nullable === true ? `${base} | null` : base;
+}
+
+function baseType(schema: SchemaObject, indent: string): string {
+  if (schema.$ref !== undefined) {
+    return refName(schema.$ref);
+  }
+  if (schema.enum !== undefined) {
+    return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
+  }
+  const union = schema.oneOf ?? schema.anyOf;
+  if (union !== undefined) {
+    return union.map((member) => typeOf(member, indent)).join(' | ');
+  }
+  if (schema.allOf !== undefined) {
+    return schema.allOf.map((member) => typeOf(member, indent)).join(' & ');
+  }
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const rendered = types.map((type) => {
+    switch (type) {
+      case 'string':
+        return 'string';
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'null':
+        return 'null';
+      case 'array': {
+        const item = typeOf(schema.items, indent);
+        return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`;
+      }
+      case 'object':
+      case undefined:
+        return objectType(schema, indent);
+      default:
+        return 'unknown';
+    }
+  });
+  return rendered.join(' | ');
+}
+
+function objectType(schema: SchemaObject, indent: string): string {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) {
+    const extra = schema.additionalProperties;
+    return typeof extra === 'object'
+      ? `Record<string, ${typeOf(extra, indent)}>`
+      : 'Record<string, unknown>';
+  }
+  const required = new Set(schema.required ?? []);
+  const inner = `${indent}  `;
+  const lines = properties.map(([name, property]) => {
+    const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+    return `${inner}${key}${required.has(name) ? '' : '?'}: ${typeOf(property, inner)};`;
+  });
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+function jsonSchema(
+  content: Record<string, { schema?: SchemaObject }> | undefined,
+): SchemaObject | undefined {
+  if (content === undefined) {
+    return undefined;
+  }
+  return (content['application/json'] ?? Object.values(content)[0])?.schema;
+}
+
+function operationType(operation: Operation, indent: string): string {
+  const inner = `${indent}  `;
+  const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+  const success = Object.entries(operation.responses ?? {}).find(([status]) => /^2/.test(status));
+  const body = jsonSchema(operation.requestBody?.content);
+  const lines = [
+    `${inner}query: ${
+      query.length === 0
+        ? 'Record<string, never>'
+        : objectType(
+            {
+              properties: Object.fromEntries(
+                query.map((parameter) => [parameter.name, parameter.schema ?? {}]),
+              ),
+              required: query
+                .filter((parameter) => parameter.required === true)
+                .map((parameter) => parameter.name),
+            },
+            inner,
+          )
+    };`,
+    `${inner}body: ${body === undefined ? 'never' : typeOf(body, inner)};`,
+    `${inner}response: ${success?.[1].content === undefined ? 'void' : typeOf(jsonSchema(success[1].content), inner)};`,
+  ];
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+/** The whole schema.ts text (before Prettier). */
+export function openApiToTypeScript(document: OpenApiDocument): string {
+  const out: string[] = [
+    "// Generated by `npm run web:api` from the app's OpenAPI document. Do not edit by hand:",
+    '// test/e2e/web-api-schema.e2e-spec.ts fails when this file no longer matches the API.',
+    '',
+  ];
+  const schemas = Object.entries(document.components?.schemas ?? {}).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+  for (const [name, schema] of schemas) {
+    const rendered = typeOf(schema, '');
+    out.push(
+      rendered.startsWith('{')
+        ? `export interface ${name} ${rendered}`
+        : `export type ${name} = ${rendered};`,
+      '',
+    );
+  }
+  out.push('export interface Paths {');
+  for (const [route, item] of Object.entries(document.paths).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const operations = METHODS.filter((method) => item[method] !== undefined);
+    out.push(`  ${JSON.stringify(route)}: {`);
+    for (const method of operations) {
+      out.push(`    ${method}: ${operationType(item[method], '    ')};`);
+    }
+    out.push('  };');
+  }
+  out.push('}', '');
+  return out.join('\n');
+}

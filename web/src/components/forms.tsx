@@ -1,0 +1,107 @@
+import { Alert, Button, type ButtonProps, type FormInstance } from 'antd';
+import { useCallback, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import type { ProblemDto } from '../api/schema';
+import { canWrite, useSession } from '../session';
+
+/**
+ * Runs one API action from a form or button: a second click while the first is in flight does
+ * nothing, and a problem+json answer puts each `errors[]` entry next to the field it names
+ * (`maturingLoan.amount` → the nested field) and the rest in an alert.
+ */
+export function useAction<T>(form?: FormInstance): {
+  run: (action: () => Promise<T>) => Promise<T | undefined>;
+  busy: boolean;
+  problem: ProblemDto | null;
+  clear: () => void;
+} {
+  const inFlight = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ProblemDto | null>(null);
+  const run = useCallback(
+    async (action: () => Promise<T>): Promise<T | undefined> => {
+      if (inFlight.current) {
+        return undefined;
+      }
+      inFlight.current = true;
+      setBusy(true);
+      setProblem(null);
+      try {
+        return await action();
+      } catch (error) {
+        if (!(error instanceof ApiError)) {
+          throw error;
+        }
+        // An expired session is the sign-in dialog's business; the form keeps no alert for it.
+        if (error.problem.code === 'UNAUTHENTICATED') {
+          return undefined;
+        }
+        setProblem(error.problem);
+        if (form !== undefined && error.problem.errors !== undefined) {
+          form.setFields(
+            error.problem.errors.map((fieldError) => ({
+              name: fieldError.field
+                .split('.')
+                .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+              errors: [fieldError.message],
+            })),
+          );
+        }
+        return undefined;
+      } finally {
+        inFlight.current = false;
+        setBusy(false);
+      }
+    },
+    [form],
+  );
+  return { run, busy, problem, clear: () => setProblem(null) };
+}
+
+export function ProblemAlert({ problem }: { problem: ProblemDto | null }): ReactNode {
+  if (problem === null) {
+    return null;
+  }
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      style={{ marginBottom: 16 }}
+      title={problem.title}
+      description={`${problem.detail} (${problem.code})`}
+    />
+  );
+}
+
+/** A button that changes something: never rendered for a read-only (auditor) session. */
+export function WriteButton(props: ButtonProps): ReactNode {
+  const { me } = useSession();
+  if (!canWrite(me.role)) {
+    return null;
+  }
+  return <Button data-write="true" {...props} />;
+}
+
+/** A fresh Idempotency-Key per dialog opening: retries of one dialog share it. */
+export function newKey(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * Props for a table row that opens something: clickable, and reachable with Tab and opened
+ * with Enter or Space, so the console works from the keyboard.
+ */
+export function openableRow(open: () => void): HTMLAttributes<HTMLElement> {
+  return {
+    onClick: open,
+    tabIndex: 0,
+    style: { cursor: 'pointer' },
+    onKeyDown: (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        open();
+      }
+    },
+  };
+}
