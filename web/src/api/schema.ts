@@ -994,6 +994,70 @@ export interface NotificationResponseDto {
   createdAt: string;
 }
 
+export interface OverviewCommissionersDto {
+  creditApproved: string;
+  loansDisbursed: string;
+}
+
+export interface OverviewDto {
+  from: string;
+  to: string;
+  projects: OverviewProjectsDto;
+  turnoverFund: OverviewTurnoverFundDto;
+  guarantees: OverviewGuaranteesDto;
+  onlineLoans: OverviewOnlineLoansDto;
+  commissioners: OverviewCommissionersDto;
+  matchmaking: OverviewMatchmakingDto;
+  events: OverviewEventsDto;
+}
+
+export interface OverviewEventsDto {
+  events: number;
+  intents: number;
+  intentAmount: string;
+}
+
+export interface OverviewGuaranteesDto {
+  feeRate: string | null;
+  newGuarantees: number;
+  newGuaranteedLoans: string;
+}
+
+export interface OverviewMatchmakingDto {
+  enterprisesPushed: number;
+  demandAmount: string;
+  enterprisesFunded: number;
+  amountDisbursed: string;
+  successRate: string | null;
+  satisfactionRate: string | null;
+}
+
+export interface OverviewOnlineLoansDto {
+  disbursements: number;
+  enterprises: number;
+  amount: string;
+}
+
+export interface OverviewProjectsDto {
+  count: number;
+  totalInvestment: string;
+  plannedInvestment: string;
+  newProjects: number;
+  continuingProjects: number;
+  started: number;
+  startRate: string | null;
+}
+
+export interface OverviewTurnoverFundDto {
+  turnover: string;
+  enterprises: number;
+  uses: number;
+  savings: string;
+  newTurnover: string;
+  newUses: number;
+  newEnterprises: number;
+}
+
 export interface ParticipantsDto {
   bankIds?: string[];
   enterpriseIds?: string[];
@@ -1036,6 +1100,8 @@ export interface ProblemDto {
     | 'IDEMPOTENCY_KEY_REUSED'
     | 'IDEMPOTENCY_REQUEST_IN_FLIGHT'
     | 'PAYLOAD_TOO_LARGE'
+    | 'URI_TOO_LONG'
+    | 'HEADERS_TOO_LARGE'
     | 'UNSUPPORTED_MEDIA_TYPE'
     | 'TOO_MANY_REQUESTS'
     | 'SERVICE_UNAVAILABLE'
@@ -2444,6 +2510,16 @@ export interface Paths {
       };
       body: never;
       response: MatchmakingStatsDto;
+    };
+  };
+  '/api/v1/stats/overview': {
+    get: {
+      query: {
+        from: string;
+        to: string;
+      };
+      body: never;
+      response: OverviewDto;
     };
   };
   '/api/v1/turnover-applications': {
