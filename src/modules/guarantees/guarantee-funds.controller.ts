@@ -5,6 +5,7 @@ import { Auth, CurrentCaller } from '../../common/auth/auth.decorators.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { Idempotent, IdempotencyKey } from '../../common/idempotency/idempotency-key.decorator.js';
+import { answer } from '../../common/idempotency/idempotent-answer.js';
 import { Page, PageQueryDto } from '../../common/pagination/pagination.js';
 import { GuaranteeFundsService } from './guarantee-funds.service.js';
 import {
@@ -69,9 +70,7 @@ export class GuaranteeFundsController {
     @Body() dto: CapitalDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GuaranteeFundResponseDto> {
-    const result = await this.funds.injectCapital(caller, id, key, dto);
-    void reply.status(result.status);
-    return result.body;
+    return answer(reply, this.funds.injectCapital(caller, id, key, dto));
   }
 
   @Get(':id/ledger')

@@ -15,7 +15,7 @@ import { Auth, CurrentCaller } from '../../common/auth/auth.decorators.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { Idempotent, IdempotencyKey } from '../../common/idempotency/idempotency-key.decorator.js';
-import { IdempotentResult } from '../../common/idempotency/idempotency.service.js';
+import { answer } from '../../common/idempotency/idempotent-answer.js';
 import { Page } from '../../common/pagination/pagination.js';
 import {
   AmountDto,
@@ -28,11 +28,6 @@ import {
 import { GuaranteesService } from './guarantees.service.js';
 
 const BANK_STAFF = [Role.BankOfficer, Role.BankPresident] as const;
-
-function send<T>(reply: FastifyReply, result: IdempotentResult<T>): T {
-  void reply.status(result.status);
-  return result.body;
-}
 
 @ApiTags('guarantees')
 @Controller('guarantees')
@@ -114,7 +109,7 @@ export class GuaranteesController {
     @IdempotencyKey() key: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GuaranteeResponseDto> {
-    return send(reply, await this.guarantees.activate(caller, id, key));
+    return answer(reply, this.guarantees.activate(caller, id, key));
   }
 
   @Post(':id/release')
@@ -143,7 +138,7 @@ export class GuaranteesController {
     @Body() dto: AmountDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GuaranteeResponseDto> {
-    return send(reply, await this.guarantees.claim(caller, id, key, dto));
+    return answer(reply, this.guarantees.claim(caller, id, key, dto));
   }
 
   @Post(':id/recover')
@@ -158,6 +153,6 @@ export class GuaranteesController {
     @Body() dto: AmountDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GuaranteeResponseDto> {
-    return send(reply, await this.guarantees.recover(caller, id, key, dto));
+    return answer(reply, this.guarantees.recover(caller, id, key, dto));
   }
 }

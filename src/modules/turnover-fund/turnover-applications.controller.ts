@@ -17,7 +17,7 @@ import { BANK_ROLES, Role } from '../../common/auth/role.js';
 import { IdempotencyKey, Idempotent } from '../../common/idempotency/idempotency-key.decorator.js';
 import { Page } from '../../common/pagination/pagination.js';
 import { ReasonDto } from '../matching/matches.dto.js';
-import { answer } from './idempotent-answer.js';
+import { answer } from '../../common/idempotency/idempotent-answer.js';
 import {
   BankCommitDto,
   CreateTurnoverApplicationDto,

@@ -24,7 +24,7 @@ import { Role } from '../../common/auth/role.js';
 import { IdempotencyKey, Idempotent } from '../../common/idempotency/idempotency-key.decorator.js';
 import { prefersCsv } from '../../common/csv.js';
 import { Page } from '../../common/pagination/pagination.js';
-import { answer } from './idempotent-answer.js';
+import { answer } from '../../common/idempotency/idempotent-answer.js';
 import {
   CapitalMovementDto,
   CapitalMovementResponseDto,

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { IdempotentResult } from '../../common/idempotency/idempotency.service.js';
+import type { IdempotentResult } from './idempotency.service.js';
 
 /** Sends an idempotent use case's stored or fresh answer with its own status (201, 200, …). */
 export async function answer<T>(
