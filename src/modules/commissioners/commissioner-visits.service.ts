@@ -29,8 +29,7 @@ import {
   VisitRow,
 } from './commissioners.dto.js';
 import { ASSIGNMENT_SELECT, assignmentVisibility } from './commissioners.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../common/validation/identifiers.js';
 
 const VISIT_SELECT = `
   SELECT v.id, v.assignment_id AS "assignmentId", a.enterprise_id AS "enterpriseId",
@@ -134,7 +133,7 @@ export class CommissionerVisitsService {
     let after = '';
     if (query.cursor !== undefined) {
       const [visitedOn, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? isCalendarDate(key) : UUID.test(key),
+        position === 0 ? isCalendarDate(key) : isUuid(key),
       );
       values.push(visitedOn, id);
       after = 'AND (v.visited_on, v.id) < ($2::date, $3::uuid)';

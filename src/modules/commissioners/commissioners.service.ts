@@ -24,9 +24,8 @@ import {
   ListCommissionersQueryDto,
   toCommissionerResponse,
 } from './commissioners.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ENTITY = 'commissioner assignment';
 
 /** Assignments with the names they are shown with; `a` is the assignment. */
@@ -323,7 +322,7 @@ export class CommissionersService {
     }
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       values.push(createdAt, id);
       conditions.push(

@@ -26,10 +26,9 @@ import {
   toEnterpriseResponse,
   UpdateEnterpriseDto,
 } from './enterprises.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 const ENTITY_TYPE = 'enterprise';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** What a new enterprise is made of, from an administrator or a self-registration. */
 export interface NewEnterprise extends EnterpriseProfileDto {
@@ -265,7 +264,7 @@ export class EnterprisesService {
       .limit(limit + 1);
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       builder.andWhere(
         '(enterprise.created_at, enterprise.id) < (:createdAt::timestamptz, :cursorId::uuid)',

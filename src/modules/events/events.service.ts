@@ -33,9 +33,8 @@ import {
   toEventResponse,
   toIntentResponse,
 } from './events.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const EVENT = 'event';
 
 const EVENT_SELECT = `
@@ -205,7 +204,7 @@ export class EventsService {
     }
     if (query.cursor !== undefined) {
       const [heldOn, cursorId] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? isCalendarDate(key) : UUID.test(key),
+        position === 0 ? isCalendarDate(key) : isUuid(key),
       );
       values.push(heldOn, cursorId);
       conditions.push(
@@ -281,7 +280,7 @@ export class EventsService {
     }
     if (query.cursor !== undefined) {
       const [createdAt, cursorId] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       values.push(createdAt, cursorId);
       conditions.push(

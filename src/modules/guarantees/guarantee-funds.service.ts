@@ -36,6 +36,7 @@ import {
   toGuaranteeFundPublic,
   toGuaranteeFundResponse,
 } from './guarantees.dto.js';
+import { isUuid } from '../../common/validation/identifiers.js';
 
 export const FUND_COLUMNS = `id, name, annual_fee_rate, per_enterprise_cap_fen, capacity_multiple,
   guarantor_share, reguarantor_share, bank_share, government_share, cash_fen, capital_fen,
@@ -54,8 +55,6 @@ const ACCOUNTS = [
 export function capacityOf(row: GuaranteeFundRow): bigint {
   return BigInt(new Decimal(row.capital_fen).times(row.capacity_multiple).floor().toFixed(0));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * 信保基金: the funds, their capital and their ledger. Capital injections move cash and capital
@@ -380,7 +379,7 @@ export class GuaranteeFundsService {
 
   /** The fund, or 404 (an id that is not a UUID is simply not found). */
   async find(manager: EntityManager, id: string, lock = false): Promise<GuaranteeFundRow> {
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       throw DomainError.notFound('guarantee fund');
     }
     const [row] = await manager.query<GuaranteeFundRow[]>(

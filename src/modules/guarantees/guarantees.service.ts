@@ -38,13 +38,12 @@ import {
   sharesOf,
   toGuaranteeResponse,
 } from './guarantees.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 const COLUMNS = `id, fund_id, bank_id, enterprise_id, match_id, loan_contract_no, principal_fen,
   term_months, annual_fee_rate, fee_fen, shares, status, reason, claim_fen, claim_split,
   recovered_fen, recovery_split, approved_at, activated_at, released_at, claimed_at,
   recovered_at, created_at`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function isBankStaff(caller: Caller): boolean {
   return caller.role === Role.BankOfficer || caller.role === Role.BankPresident;
@@ -174,7 +173,7 @@ export class GuaranteesService {
     }
     if (query.cursor !== undefined) {
       const [at, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       parameters.push(at, id);
       conditions.push(
@@ -559,7 +558,7 @@ export class GuaranteesService {
   }
 
   private async find(manager: EntityManager, id: string, lock = false): Promise<GuaranteeRow> {
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       throw DomainError.notFound('guarantee');
     }
     const [row] = await manager.query<GuaranteeRow[]>(

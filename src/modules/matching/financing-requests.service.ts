@@ -24,9 +24,8 @@ import { ReasonDto } from './matches.dto.js';
 import { MatchesService } from './matches.service.js';
 import { lockRequest, moveRequest, yuan } from './request-moves.js';
 import { RequestTimeline } from './request-timeline.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ENTITY = 'financing request';
 
 function isBankStaff(caller: Caller): boolean {
@@ -210,7 +209,7 @@ export class FinancingRequestsService {
     }
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       builder.andWhere(
         '(request.created_at, request.id) < (:createdAt::timestamptz, :cursorId::uuid)',

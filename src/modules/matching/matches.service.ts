@@ -45,9 +45,7 @@ import {
   yuan,
 } from './request-moves.js';
 import { RequestTimeline, sequentialUuid } from './request-timeline.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 type MatchAction = keyof typeof MATCH_TRANSITIONS;
 
@@ -583,7 +581,7 @@ export class MatchesService {
     }
     if (query.cursor !== undefined) {
       const [dueAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       builder.andWhere(
         '(match.response_due_at, match.id) > (:dueAt::timestamptz, :cursorId::uuid)',

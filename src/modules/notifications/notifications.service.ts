@@ -11,6 +11,7 @@ import {
   NotificationRow,
   toNotificationResponse,
 } from './notifications.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 export interface NotificationDraft {
   /** A short machine kind, e.g. `match.dispatched`. */
@@ -23,9 +24,6 @@ export interface NotificationDraft {
 }
 
 const COLUMNS = 'id, kind, title, body, entity_type, entity_id, read_at, created_at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** created_at is timestamptz(3), so a JS Date (and its ISO text) is exact. */
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const READ_FLAGS = ['unread', 'read'];
 
 function isCursorKey(key: string, position: number): boolean {
@@ -33,9 +31,10 @@ function isCursorKey(key: string, position: number): boolean {
     case 0:
       return READ_FLAGS.includes(key);
     case 1:
-      return CURSOR_TIME.test(key) && !Number.isNaN(Date.parse(key));
+      // created_at is timestamptz(3), so a JS Date (and its ISO text) is exact.
+      return isIsoInstant(key);
     default:
-      return UUID.test(key);
+      return isUuid(key);
   }
 }
 

@@ -22,9 +22,7 @@ import {
   toProductResponse,
   UpdateProductDto,
 } from './products.dto.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 type RateColumns = Pick<
   ProductEntity,
@@ -263,7 +261,7 @@ export class ProductsService {
     }
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       builder.andWhere('(product.created_at, product.id) < (:createdAt::timestamptz, :id::uuid)', {
         createdAt,

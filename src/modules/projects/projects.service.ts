@@ -32,15 +32,13 @@ import {
   toProjectResponse,
   UpdateProjectDto,
 } from './projects.dto.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 /** Everything a project is made of, before the database gives it an id and timestamps. */
 export type ProjectFields = Omit<ProjectEntity, 'id' | 'createdAt' | 'updatedAt'>;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const isCursorKey = (key: string, position: number): boolean =>
-  position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key);
+  position === 0 ? isIsoInstant(key) : isUuid(key);
 
 /** The columns a survey (调度) follows; a change to any of them appends a survey row. */
 export function surveyedFieldsDiffer(before: ProjectEntity, after: ProjectFields): boolean {

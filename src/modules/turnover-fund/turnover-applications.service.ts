@@ -40,9 +40,7 @@ import {
 } from './turnover-applications.dto.js';
 import { type LoadedFund, loadFund } from './turnover-funds.service.js';
 import { TurnoverNotices } from './turnover-notices.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 function rule(code: ErrorCode, field: string, message: string): DomainError {
   return new DomainError(code, `${field}: ${message}`, { errors: [{ field, message }] });
@@ -289,7 +287,7 @@ export class TurnoverApplicationsService {
     }
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       values.push(createdAt, id);
       conditions.push(

@@ -41,10 +41,9 @@ import {
   UpdateTurnoverFundDto,
 } from './turnover-funds.dto.js';
 import { TurnoverFundEntity } from './turnover-fund.entity.js';
+import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 const ENTITY = 'turnover fund';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const POSITION = /^[1-9]\d{0,18}$/;
 
 /** A fund row with its overdue principal, as every read of a fund selects it. */
@@ -293,7 +292,7 @@ export class TurnoverFundsService {
     let after = '';
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) : UUID.test(key),
+        position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       values.push(createdAt, id);
       after = 'WHERE (f.created_at, f.id) < ($1::timestamptz, $2::uuid)';

@@ -18,8 +18,8 @@ import {
   UpdateUserDto,
   UserResponseDto,
 } from './users.dto.js';
+import { isUuid } from '../../common/validation/identifiers.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The cursor's time as PostgreSQL wrote it, to the microsecond (a JS Date keeps milliseconds). */
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -124,7 +124,7 @@ export class UsersService {
       .limit(limit + 1);
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? CURSOR_TIME.test(key) : UUID.test(key),
+        position === 0 ? CURSOR_TIME.test(key) : isUuid(key),
       );
       builder.andWhere('(user.created_at, user.id) < (:createdAt::timestamptz, :id::uuid)', {
         createdAt,
