@@ -9,6 +9,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction.js';
 import type { Caller } from '../auth/caller.js';
 import { AppConfig } from '../config/app-config.js';
+import { PeriodicTask } from '../periodic-task.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
 
@@ -61,7 +62,12 @@ export function fingerprintOf(request: IdempotentRequest): string {
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IdempotencyService.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly purge = new PeriodicTask(
+    async () => {
+      await this.purgeExpired();
+    },
+    (error) => this.logger.warn(`purging expired idempotency keys failed: ${String(error)}`),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -129,15 +135,10 @@ export class IdempotencyService implements OnApplicationBootstrap, BeforeApplica
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.purgeExpired().catch((error: unknown) =>
-        this.logger.warn(`purging expired idempotency keys failed: ${String(error)}`),
-      );
-    }, PURGE_INTERVAL_MS);
-    this.timer.unref();
+    this.purge.start(PURGE_INTERVAL_MS);
   }
 
-  beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.purge.stop();
   }
 }

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { chainHash, ChainedAuditRow, GENESIS_HASH } from './audit-chain.js';
 
 /** An arbitrary, fixed advisory-lock key: one sealer at a time across all instances. */
@@ -53,8 +54,12 @@ export function toChainedRow(row: UnsealedRow, sequence: string): ChainedAuditRo
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditSealer.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly task = new PeriodicTask(
+    async () => {
+      await this.seal({ wait: false });
+    },
+    (error) => this.logger.error({ msg: 'audit sealing failed', err: error }),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,17 +67,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.seal({ wait: false }).catch((error: unknown) =>
-        this.logger.error({ msg: 'audit sealing failed', err: error }),
-      );
-    }, this.config.env.AUDIT_SEAL_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.env.AUDIT_SEAL_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /**

@@ -8,6 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../common/auth/caller.js';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../common/config/app-config.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { formatFen, toFenFromDb } from '../../common/money/money.js';
 import { inTransaction } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -57,9 +58,15 @@ function shanghaiMinute(instant: Date): string {
 @Injectable()
 export class EscalationSweep implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EscalationSweep.name);
-  private timer: NodeJS.Timeout | undefined;
-  /** The timer's sweep in flight; a tick that finds one running skips its turn. */
-  private running: Promise<void> | undefined;
+  private readonly task = new PeriodicTask(
+    async () => {
+      const escalated = await this.sweep();
+      if (escalated > 0) {
+        this.logger.log({ msg: 'escalated overdue matches', escalated });
+      }
+    },
+    (error) => this.logger.error({ msg: 'escalation sweep failed', err: error }),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,29 +77,11 @@ export class EscalationSweep implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) {
-        return;
-      }
-      this.running = this.sweep()
-        .then(
-          (escalated) => {
-            if (escalated > 0) {
-              this.logger.log({ msg: 'escalated overdue matches', escalated });
-            }
-          },
-          (error: unknown) => this.logger.error({ msg: 'escalation sweep failed', err: error }),
-        )
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.config.env.MATCH_ESCALATION_SWEEP_MS);
-    this.timer.unref();
+    this.task.start(this.config.env.MATCH_ESCALATION_SWEEP_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /**

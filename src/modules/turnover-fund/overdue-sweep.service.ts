@@ -9,6 +9,7 @@ import { Actor } from '../../common/auth/caller.js';
 import { shanghaiBusinessDate } from '../../common/business-date.js';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../common/config/app-config.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { formatFen } from '../../common/money/money.js';
 import { inTransaction } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -38,9 +39,15 @@ const SYSTEM_ACTOR: Actor = { userId: null, role: 'system', requestId: null };
 @Injectable()
 export class OverdueSweep implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OverdueSweep.name);
-  private timer: NodeJS.Timeout | undefined;
-  /** The timer's sweep in flight; a tick that finds one running skips its turn. */
-  private running: Promise<void> | undefined;
+  private readonly task = new PeriodicTask(
+    async () => {
+      const marked = await this.sweep();
+      if (marked > 0) {
+        this.logger.log({ msg: 'marked turnover applications overdue', marked });
+      }
+    },
+    (error) => this.logger.error({ msg: 'overdue sweep failed', err: error }),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,29 +59,11 @@ export class OverdueSweep implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) {
-        return;
-      }
-      this.running = this.sweep()
-        .then(
-          (marked) => {
-            if (marked > 0) {
-              this.logger.log({ msg: 'marked turnover applications overdue', marked });
-            }
-          },
-          (error: unknown) => this.logger.error({ msg: 'overdue sweep failed', err: error }),
-        )
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.config.env.TURNOVER_OVERDUE_SWEEP_MS);
-    this.timer.unref();
+    this.task.start(this.config.env.TURNOVER_OVERDUE_SWEEP_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Marks every use past its due date; answers how many this call marked (0 if locked out). */
