@@ -61,6 +61,7 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/banks': { scope: 'list' },
   'POST /api/v1/banks': { scope: 'city' },
   'GET /api/v1/banks/:id': { scope: 'city' },
+  'GET /api/v1/banks/:id/officers': { scope: 'tenant' },
   'PATCH /api/v1/banks/:id': {
     scope: 'city',
     body: () => ({ name: `改名银行-${randomUUID().slice(0, 6)}` }),
@@ -187,6 +188,7 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/regions': { scope: 'list' },
   'GET /api/v1/stats/commissioners': { scope: 'city' },
   'GET /api/v1/stats/matchmaking': { scope: 'city' },
+  'GET /api/v1/stats/overview': { scope: 'city' },
   'GET /api/v1/turnover-applications': { scope: 'list' },
   'POST /api/v1/turnover-applications': { scope: 'city' },
   'GET /api/v1/turnover-applications/:id': { scope: 'tenant' },

@@ -1,10 +1,11 @@
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sendProblem, toProblem } from '../../common/errors/problem-details.js';
 
 /** Paths the console must never answer for: an unknown one there stays a problem+json 404. */
 const SERVER_PATHS = /^\/(api|docs|docs-json|health)(\/|$|\?)/;
@@ -42,14 +43,22 @@ export async function serveWebConsole(app: NestFastifyApplication, root: string)
     },
   });
 
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's default when the app leaves it unset.
+  const maxParamLength = fastify.initialConfig.maxParamLength ?? 100;
   const sendIndex = (request: FastifyRequest, reply: FastifyReply): FastifyReply | void => {
     const pathname = request.url.split('?')[0];
+    // The router falls back to this catch-all when an API path's id is over-long instead of
+    // refusing it with 414 itself, so its refusal is answered here as the router would have.
+    if (SERVER_PATHS.test(pathname) && pathname.split('/').some((s) => s.length > maxParamLength)) {
+      const error = new errorCodes.FST_ERR_MAX_PARAM_LENGTH(pathname);
+      return sendProblem(reply, toProblem(error, request.id, logger, pathname));
+    }
     if (SERVER_PATHS.test(pathname) || /\.[A-Za-z0-9]+$/.test(pathname)) {
       return reply.callNotFound();
     }
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
-  const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/', sendIndex);
   fastify.get('/*', sendIndex);
   return true;
