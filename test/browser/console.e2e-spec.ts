@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
 import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
@@ -151,10 +152,12 @@ describeInBrowser('web console in a browser', () => {
     await page.getByLabel('派单 吉林银行通化分行').check();
     await browser.shot('suggestions');
     await page.getByRole('button', { name: /派单至所选银行/ }).click();
-    await page.getByText('已派单').first().waitFor();
+    await page.locator('.ant-message-notice').getByText('已派单').waitFor();
 
-    // 5. The bank's president assigns it to an officer.
+    // 5. The bank's president assigns it to an officer; the center's toast stayed with the
+    //    center's session.
     await signIn(world.bank1.president.username);
+    await expect(page.locator('.ant-message-notice').count()).resolves.toBe(0);
     await page.getByRole('button', { name: `分派 ${enterpriseName}` }).click();
     await choose('客户经理', world.bank1.officer.username);
     await browser.shot('assign');
@@ -198,6 +201,31 @@ describeInBrowser('web console in a browser', () => {
       .getByText(/^已核验 · /)
       .waitFor();
     await browser.shot('enterprise-profile');
+
+    // 8. The city dashboard counts the disbursement under 项目中心+行长制, each figure with its
+    //    definition, and exports the same figures as CSV.
+    await signIn(world.admin.username);
+    await go('城市看板');
+    const figure = (name: string) => page.locator(`[data-figure="${name}"]`);
+    await figure('matchmaking.enterprisesFunded').waitFor();
+    for (const name of ['matchmaking.enterprisesPushed', 'matchmaking.enterprisesFunded']) {
+      expect(Number(await figure(name).textContent())).toBeGreaterThan(0);
+    }
+    await expect(figure('matchmaking.amountDisbursed').textContent()).resolves.toMatch(
+      /^[1-9][\d,]*\.\d\d (万元|亿元)$/,
+    );
+    await page.getByText('对接成功率', { exact: true }).hover();
+    await page
+      .getByRole('tooltip')
+      .getByText(/enterprisesFunded ÷ enterprisesPushed/)
+      .waitFor();
+    await browser.shot('dashboard');
+    await page.locator('[data-section="events"]').scrollIntoViewIfNeeded();
+    await browser.shot('dashboard-sections');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const csv = await readFile(await (await download).path(), 'utf8');
+    expect(csv).toContain('项目中心+行长制');
   }, 240_000);
 
   it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
@@ -322,6 +350,7 @@ describeInBrowser('web console in a browser', () => {
       '周转申请',
       '基金账本',
       '信贷产品',
+      '城市看板',
       '对接统计',
       '信保基金担保',
       '金融服务专员',
@@ -334,12 +363,17 @@ describeInBrowser('web console in a browser', () => {
     ).resolves.toEqual(views);
     for (const view of views) {
       await go(view);
-      await page.locator('main .ant-table').first().waitFor();
+      await page.locator('main .ant-table, main [data-figure]').first().waitFor();
       await page.waitForLoadState('networkidle');
       if (view === '基金账本') {
         await page.locator('.ant-table-row').first().click();
         await page.getByRole('button', { name: '对账' }).click();
         await page.getByTestId('reconciliation').waitFor();
+      }
+      if (view === '城市看板') {
+        await expect(
+          page.locator('[data-figure="matchmaking.enterprisesFunded"]').textContent(),
+        ).resolves.not.toBe('0');
       }
       if (view === '审计日志') {
         await page.getByRole('button', { name: '校验哈希链' }).click();
