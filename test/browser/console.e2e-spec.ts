@@ -228,6 +228,77 @@ describeInBrowser('web console in a browser', () => {
     expect(csv).toContain('项目中心+行长制');
   }, 240_000);
 
+  it('runs a guarantee fund and a guarantee of the disbursed match through claim and recovery', async () => {
+    const fundName = '通化市信保基金（浏览器）';
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+    const row = () => page.getByRole('row', { name: new RegExp(enterpriseName) });
+    const keys: Record<string, (string | undefined)[]> = {};
+    page.on('request', (request) => {
+      const action = /\/api\/v1\/guarantee(?:-fund)?s\/[^/]+\/(\w+)$/.exec(request.url())?.[1];
+      if (action !== undefined && request.method() === 'POST') {
+        (keys[action] ??= []).push(request.headers()['idempotency-key']);
+      }
+    });
+    await signIn(world.admin.username);
+    await go('信保基金担保');
+
+    // 1. A new fund; the dialog mirrors the API's checks before sending.
+    await page.getByRole('button', { name: '新建基金' }).click();
+    await page.getByLabel('基金名称').fill(fundName);
+    await page.getByLabel('年担保费率（如 0.007）').fill('0.7%');
+    await page.getByLabel('单户在保上限（元）').fill('10000000.00');
+    await confirm().click();
+    const rateItem = page.locator('.ant-form-item', {
+      has: page.getByLabel('年担保费率（如 0.007）'),
+    });
+    await rateItem.locator('.ant-form-item-explain-error').waitFor();
+    await browser.shot('guarantee-fund-error');
+    await page.getByLabel('年担保费率（如 0.007）').fill('0.007');
+    await confirm().click();
+    await page.getByRole('row', { name: new RegExp(fundName) }).waitFor();
+
+    // 2. Capital in, with one Idempotency-Key for the dialog.
+    await page.getByRole('button', { name: `注资 ${fundName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('50000000.00');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(fundName) })
+      .getByText('50,000,000.00 元')
+      .first()
+      .waitFor();
+    await browser.shot('guarantee-fund');
+
+    // 3. The center applies for a guarantee of the disbursed match, approves and activates it
+    //    (a double click on the money action sends it once).
+    await page.getByRole('button', { name: '申请担保' }).click();
+    await choose('基金', fundName);
+    await choose('对接单', enterpriseName);
+    await expect(page.getByLabel('担保本金').inputValue()).resolves.toBe('5000000.00');
+    await confirm().click();
+    await row().locator('[data-status="applied"]').waitFor();
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="approved"]').waitFor();
+    await page.getByRole('button', { name: `生效（收取担保费） ${enterpriseName}` }).click();
+    await confirm().dblclick();
+    await row().locator('[data-status="active"]').waitFor();
+    expect(keys.activate).toHaveLength(1);
+
+    // 4. The bank's loss is claimed (代偿), then part of it recovered (追偿).
+    await page.getByRole('button', { name: `代偿 ${enterpriseName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('1000000.00');
+    await confirm().click();
+    await row().locator('[data-status="claimed"]').waitFor();
+    await page.getByRole('button', { name: `追偿 ${enterpriseName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('400000.00');
+    await confirm().click();
+    await row().locator('[data-status="recovered"]').waitFor();
+    await browser.shot('guarantee-recovered');
+    for (const action of ['capital', 'activate', 'claim', 'recover']) {
+      expect(keys[action]?.[0]).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  }, 240_000);
+
   it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
     const turnover = turnoverClient(testApp);
     const fundId = await turnover.createFund(world.admin, { name: '通化市应急周转基金（浏览器）' });

@@ -19,13 +19,8 @@ import { DashboardPage } from './pages/dashboard';
 import { FiguresPage } from './pages/figures';
 import { ProfilePage } from './pages/profile';
 import { ProjectsPage } from './pages/projects';
-import {
-  CommissionersPage,
-  EventsPage,
-  GuaranteesPage,
-  NotificationsPage,
-  ProductsPage,
-} from './pages/registries';
+import { GuaranteesPage } from './pages/guarantees';
+import { CommissionersPage, EventsPage, NotificationsPage, ProductsPage } from './pages/registries';
 import { DispatchPage, EnterprisesPage } from './pages/center';
 import { InboxPage } from './pages/inbox';
 import { LoginForm, RegisterPage } from './pages/login';

@@ -231,7 +231,7 @@ const MESSAGES = {
   needFound: ['发现融资需求', 'Financing need found'],
   needAmount: ['需求金额（元）', 'Need (yuan)'],
   termFrom: ['任期开始', 'Term starts'],
-  termTo: ['任期结束（默认一年）', 'Term ends (a year by default)'],
+  termTo: ['任期结束（默认两年）', 'Term ends (two years by default)'],
   newEvent: ['新建活动', 'New event'],
   eventTitle: ['活动名称', 'Title'],
   eventFormat: ['形式', 'Format'],
@@ -241,6 +241,16 @@ const MESSAGES = {
   intents: ['融资意向', 'Intents'],
   recordIntent: ['登记意向', 'Record an intent'],
   convert: ['转为融资需求', 'Convert to a request'],
+  badMoney: [
+    '请输入金额（元），最多两位小数，如 1000000.00',
+    'An amount in yuan, at most 2 decimals, e.g. 1000000.00',
+  ],
+  badRate: [
+    '请输入 0 到 1 之间的小数，最多 6 位，如 0.007',
+    'A decimal between 0 and 1, at most 6 places, e.g. 0.007',
+  ],
+  badShare: ['请输入大于 0、不超过 1 的小数，如 0.4', 'A decimal above 0 and at most 1, e.g. 0.4'],
+  badMultiple: ['请输入倍数，如 10 或 7.5', 'A multiple such as 10 or 7.5'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

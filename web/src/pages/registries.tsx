@@ -4,12 +4,10 @@ import { api } from '../api/client';
 import type {
   CommissionerResponseDto,
   EventResponseDto,
-  GuaranteeResponseDto,
   NotificationResponseDto,
   ProductResponseDto,
 } from '../api/schema';
 import { ProblemAlert, useAction, WriteButton } from '../components/forms';
-import { StatusTag } from '../components/status';
 import { dateTime, yuan } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -32,55 +30,9 @@ function useList<T>(load: () => Promise<{ items: T[] }>): {
   return { items, loading, reload };
 }
 
-const loadGuarantees = () => api('get', '/api/v1/guarantees', { query: { limit: 100 } });
 const loadCommissioners = () => api('get', '/api/v1/commissioners', { query: { limit: 100 } });
 const loadEvents = () => api('get', '/api/v1/events', { query: { limit: 100 } });
 const loadNotifications = () => api('get', '/api/v1/notifications', { query: { limit: 100 } });
-
-export function GuaranteesPage(): ReactNode {
-  const { t } = useT();
-  const { items, loading, reload } = useList<GuaranteeResponseDto>(loadGuarantees);
-  return (
-    <Card title={t('guarantees')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<GuaranteeResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          {
-            title: t('contractNo'),
-            dataIndex: 'loanContractNo',
-            render: (value: string | null) => value ?? '—',
-          },
-          {
-            title: t('principal'),
-            dataIndex: 'principal',
-            align: 'right',
-            render: (value: string) => yuan(value),
-          },
-          { title: t('termMonths'), dataIndex: 'termMonths', align: 'right' },
-          {
-            title: t('fee'),
-            dataIndex: 'fee',
-            align: 'right',
-            render: (value: string) => yuan(value),
-          },
-          {
-            title: t('status'),
-            dataIndex: 'status',
-            render: (value: string) => <StatusTag status={value} />,
-          },
-          {
-            title: t('createdAt'),
-            dataIndex: 'createdAt',
-            render: (value: string) => dateTime(value),
-          },
-        ]}
-      />
-    </Card>
-  );
-}
 
 export function CommissionersPage(): ReactNode {
   const { t, label } = useT();
