@@ -299,6 +299,72 @@ describeInBrowser('web console in a browser', () => {
     }
   }, 240_000);
 
+  it('appoints and reassigns a commissioner, logs a visit, and converts an event intent', async () => {
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+    const bankName = '吉林银行通化分行';
+    const eventTitle = '通化市专精特新融资对接会（浏览器）';
+    const modal = page.locator('.ant-modal');
+    await signIn(world.admin.username);
+
+    // 1. Commissioners: appoint the officer, then hand the enterprise to the president.
+    await go('金融服务专员');
+    await page.getByRole('button', { name: '任命专员' }).click();
+    await choose('企业', enterpriseName);
+    await choose('银行', bankName);
+    await choose('客户经理', world.bank1.officer.username);
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(`${world.bank1.officer.username}.*${enterpriseName}`) })
+      .waitFor();
+    await page.getByRole('button', { name: `更换专员 ${enterpriseName}` }).click();
+    await choose('银行', bankName);
+    await choose('客户经理', world.bank1.colleague.username);
+    await confirm().click();
+    const current = page.getByRole('row', {
+      name: new RegExp(`${world.bank1.colleague.username}.*${enterpriseName}`),
+    });
+    await current.waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(`${world.bank1.officer.username}.*${enterpriseName}`) })
+      .locator('[data-status="ended"]')
+      .waitFor();
+
+    // 2. The new commissioner's visit log, opened from the keyboard.
+    await current.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: '记录走访' }).click();
+    await page.getByLabel('走访情况').fill('了解企业扩产计划，需流动资金');
+    await page.getByLabel('发现融资需求').check();
+    await page.getByLabel('需求金额（元）').fill('3000000.00');
+    await confirm().click();
+    await page.getByTestId('visits').getByText('3,000,000.00 元').waitFor();
+    await browser.shot('commissioner-visit');
+
+    // 3. An event with the bank and the enterprise; an intent recorded there, then converted.
+    await go('融资对接活动');
+    await page.getByRole('button', { name: '新建活动' }).click();
+    await page.getByLabel('活动名称').fill(eventTitle);
+    await page.getByLabel('主题').fill('专精特新');
+    await choose('参与银行', bankName);
+    await page.getByLabel('活动名称').click();
+    await choose('参与企业', enterpriseName);
+    await page.getByLabel('活动名称').click();
+    await confirm().click();
+    await modal.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(eventTitle) }).click();
+    await page.getByRole('button', { name: '登记意向' }).click();
+    await choose('企业', enterpriseName);
+    await choose('银行', bankName);
+    await modal.getByLabel('金额（元）').fill('3000000.00');
+    await confirm().click();
+    const intent = page.getByRole('row', { name: new RegExp(`${enterpriseName}.*3,000,000.00`) });
+    await intent.locator('[data-status="open"]').waitFor();
+    await page.getByRole('button', { name: `转为融资需求 ${enterpriseName}` }).click();
+    await confirm().click();
+    await intent.locator('[data-status="converted"]').waitFor();
+    await browser.shot('event-intent-converted');
+  }, 240_000);
+
   it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
     const turnover = turnoverClient(testApp);
     const fundId = await turnover.createFund(world.admin, { name: '通化市应急周转基金（浏览器）' });

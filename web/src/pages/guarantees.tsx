@@ -422,7 +422,7 @@ function ApplyDialog({
         <Input inputMode="decimal" />
       </Form.Item>
       <Form.Item name="termMonths" label={t('termMonths')} rules={[{ required: true }]}>
-        <InputNumber min={1} max={360} precision={0} style={{ width: '100%' }} />
+        <InputNumber min={1} max={600} precision={0} style={{ width: '100%' }} />
       </Form.Item>
     </FormDialog>
   );

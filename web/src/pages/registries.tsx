@@ -1,12 +1,7 @@
 import { Badge, Button, Card, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
-import type {
-  CommissionerResponseDto,
-  EventResponseDto,
-  NotificationResponseDto,
-  ProductResponseDto,
-} from '../api/schema';
+import type { NotificationResponseDto, ProductResponseDto } from '../api/schema';
 import { ProblemAlert, useAction, WriteButton } from '../components/forms';
 import { dateTime, yuan } from '../format';
 import { useT } from '../i18n';
@@ -30,66 +25,7 @@ function useList<T>(load: () => Promise<{ items: T[] }>): {
   return { items, loading, reload };
 }
 
-const loadCommissioners = () => api('get', '/api/v1/commissioners', { query: { limit: 100 } });
-const loadEvents = () => api('get', '/api/v1/events', { query: { limit: 100 } });
 const loadNotifications = () => api('get', '/api/v1/notifications', { query: { limit: 100 } });
-
-export function CommissionersPage(): ReactNode {
-  const { t, label } = useT();
-  const { items, loading, reload } = useList<CommissionerResponseDto>(loadCommissioners);
-  return (
-    <Card title={t('commissioners')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<CommissionerResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          { title: t('officer'), key: 'officer', render: (_, row) => row.officer.name },
-          { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
-          { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
-          { title: t('servingFrom'), key: 'term', render: (_, row) => `${row.from} ~ ${row.to}` },
-          {
-            title: t('status'),
-            key: 'status',
-            render: (_, row) =>
-              row.inOffice ? (
-                <Tag color="green">{label(row.status)}</Tag>
-              ) : (
-                <Tag>{label(row.status)}</Tag>
-              ),
-          },
-        ]}
-      />
-    </Card>
-  );
-}
-
-export function EventsPage(): ReactNode {
-  const { t } = useT();
-  const { items, loading, reload } = useList<EventResponseDto>(loadEvents);
-  return (
-    <Card title={t('events')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<EventResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          { title: t('date'), dataIndex: 'date' },
-          { title: t('events'), dataIndex: 'title' },
-          { title: t('theme'), dataIndex: 'theme' },
-          {
-            title: t('participants'),
-            key: 'count',
-            align: 'right',
-            render: (_, row) => `${row.bankCount} / ${row.enterpriseCount}`,
-          },
-        ]}
-      />
-    </Card>
-  );
-}
 
 export function NotificationsPage(): ReactNode {
   const { t } = useT();
