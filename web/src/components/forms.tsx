@@ -156,3 +156,8 @@ export function FormDialog<V extends object>({
     </Modal>
   );
 }
+
+/** Without a write control to show, a table drops its empty actions column. */
+export function actionColumn<C extends { key?: unknown }>(show: boolean, columns: C[]): C[] {
+  return show ? columns : columns.filter((column) => column.key !== 'actions');
+}

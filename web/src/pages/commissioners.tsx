@@ -10,7 +10,14 @@ import type {
   EnterpriseResponseDto,
   VisitResponseDto,
 } from '../api/schema';
-import { FormDialog, newKey, openableRow, useAction, WriteButton } from '../components/forms';
+import {
+  actionColumn,
+  FormDialog,
+  newKey,
+  openableRow,
+  useAction,
+  WriteButton,
+} from '../components/forms';
 import { dateTime, shanghaiToday, yuan } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -62,7 +69,7 @@ export function CommissionersPage(): ReactNode {
           pagination={false}
           dataSource={items}
           onRow={(row) => openableRow(() => setSelected(row))}
-          columns={[
+          columns={actionColumn(admin, [
             { title: t('officer'), key: 'officer', render: (_, row) => row.officer.name },
             { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
             { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
@@ -104,7 +111,7 @@ export function CommissionersPage(): ReactNode {
                   </span>
                 ) : null,
             },
-          ]}
+          ])}
         />
       </Card>
       {selected === null ? null : <Visits key={selected.id} commissioner={selected} />}

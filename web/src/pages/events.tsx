@@ -11,7 +11,14 @@ import type {
   IntentResponseDto,
 } from '../api/schema';
 import { StatusTag } from '../components/status';
-import { FormDialog, newKey, openableRow, useAction, WriteButton } from '../components/forms';
+import {
+  actionColumn,
+  FormDialog,
+  newKey,
+  openableRow,
+  useAction,
+  WriteButton,
+} from '../components/forms';
 import { dateTime, shanghaiToday, yuan } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -149,7 +156,7 @@ function Intents({ eventId }: { eventId: string }): ReactNode {
         size="small"
         pagination={false}
         dataSource={intents}
-        columns={[
+        columns={actionColumn(admin, [
           { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
           { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
           {
@@ -186,7 +193,7 @@ function Intents({ eventId }: { eventId: string }): ReactNode {
                 </WriteButton>
               ) : null,
           },
-        ]}
+        ])}
       />
       {dialog}
     </Card>

@@ -7,7 +7,7 @@ import type {
   MatchResponseDto,
   RiskSharesDto,
 } from '../api/schema';
-import { FormDialog, newKey, useAction, WriteButton } from '../components/forms';
+import { actionColumn, FormDialog, newKey, useAction, WriteButton } from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, yuan } from '../format';
 import { useT, type MessageKey } from '../i18n';
@@ -98,7 +98,7 @@ export function GuaranteesPage(): ReactNode {
           size="small"
           pagination={false}
           dataSource={funds}
-          columns={[
+          columns={actionColumn(admin, [
             { title: t('fundName'), dataIndex: 'name' },
             { title: t('ovFeeRate'), dataIndex: 'annualFeeRate', align: 'right' },
             { title: label('capital'), dataIndex: 'capital', align: 'right', render: yuanOrDash },
@@ -130,7 +130,7 @@ export function GuaranteesPage(): ReactNode {
                   </WriteButton>
                 ) : null,
             },
-          ]}
+          ])}
         />
       </Card>
       <Card
@@ -153,7 +153,7 @@ export function GuaranteesPage(): ReactNode {
           size="small"
           pagination={false}
           dataSource={guarantees}
-          columns={[
+          columns={actionColumn(admin, [
             {
               title: t('enterprise'),
               key: 'enterprise',
@@ -219,7 +219,7 @@ export function GuaranteesPage(): ReactNode {
                   </Space>
                 ) : null,
             },
-          ]}
+          ])}
         />
       </Card>
       {dialog}
