@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
 import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
@@ -151,10 +152,12 @@ describeInBrowser('web console in a browser', () => {
     await page.getByLabel('派单 吉林银行通化分行').check();
     await browser.shot('suggestions');
     await page.getByRole('button', { name: /派单至所选银行/ }).click();
-    await page.getByText('已派单').first().waitFor();
+    await page.locator('.ant-message-notice').getByText('已派单').waitFor();
 
-    // 5. The bank's president assigns it to an officer.
+    // 5. The bank's president assigns it to an officer; the center's toast stayed with the
+    //    center's session.
     await signIn(world.bank1.president.username);
+    await expect(page.locator('.ant-message-notice').count()).resolves.toBe(0);
     await page.getByRole('button', { name: `分派 ${enterpriseName}` }).click();
     await choose('客户经理', world.bank1.officer.username);
     await browser.shot('assign');
@@ -198,6 +201,168 @@ describeInBrowser('web console in a browser', () => {
       .getByText(/^已核验 · /)
       .waitFor();
     await browser.shot('enterprise-profile');
+
+    // 8. The city dashboard counts the disbursement under 项目中心+行长制, each figure with its
+    //    definition, and exports the same figures as CSV.
+    await signIn(world.admin.username);
+    await go('城市看板');
+    const figure = (name: string) => page.locator(`[data-figure="${name}"]`);
+    await figure('matchmaking.enterprisesFunded').waitFor();
+    for (const name of ['matchmaking.enterprisesPushed', 'matchmaking.enterprisesFunded']) {
+      expect(Number(await figure(name).textContent())).toBeGreaterThan(0);
+    }
+    await expect(figure('matchmaking.amountDisbursed').textContent()).resolves.toMatch(
+      /^[1-9][\d,]*\.\d\d (万元|亿元)$/,
+    );
+    await page.getByText('对接成功率', { exact: true }).hover();
+    await page
+      .getByRole('tooltip')
+      .getByText(/enterprisesFunded ÷ enterprisesPushed/)
+      .waitFor();
+    await browser.shot('dashboard');
+    await page.locator('[data-section="events"]').scrollIntoViewIfNeeded();
+    await browser.shot('dashboard-sections');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const csv = await readFile(await (await download).path(), 'utf8');
+    expect(csv).toContain('项目中心+行长制');
+  }, 240_000);
+
+  it('runs a guarantee fund and a guarantee of the disbursed match through claim and recovery', async () => {
+    const fundName = '通化市信保基金（浏览器）';
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+    const row = () => page.getByRole('row', { name: new RegExp(enterpriseName) });
+    const keys: Record<string, (string | undefined)[]> = {};
+    page.on('request', (request) => {
+      const action = /\/api\/v1\/guarantee(?:-fund)?s\/[^/]+\/(\w+)$/.exec(request.url())?.[1];
+      if (action !== undefined && request.method() === 'POST') {
+        (keys[action] ??= []).push(request.headers()['idempotency-key']);
+      }
+    });
+    await signIn(world.admin.username);
+    await go('信保基金担保');
+
+    // 1. A new fund; the dialog mirrors the API's checks before sending.
+    await page.getByRole('button', { name: '新建基金' }).click();
+    await page.getByLabel('基金名称').fill(fundName);
+    await page.getByLabel('年担保费率（如 0.007）').fill('0.7%');
+    await page.getByLabel('单户在保上限（元）').fill('10000000.00');
+    await confirm().click();
+    const rateItem = page.locator('.ant-form-item', {
+      has: page.getByLabel('年担保费率（如 0.007）'),
+    });
+    await rateItem.locator('.ant-form-item-explain-error').waitFor();
+    await browser.shot('guarantee-fund-error');
+    await page.getByLabel('年担保费率（如 0.007）').fill('0.007');
+    await confirm().click();
+    await page.getByRole('row', { name: new RegExp(fundName) }).waitFor();
+
+    // 2. Capital in, with one Idempotency-Key for the dialog.
+    await page.getByRole('button', { name: `注资 ${fundName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('50000000.00');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(fundName) })
+      .getByText('50,000,000.00 元')
+      .first()
+      .waitFor();
+    await browser.shot('guarantee-fund');
+
+    // 3. The center applies for a guarantee of the disbursed match, approves and activates it
+    //    (a double click on the money action sends it once).
+    await page.getByRole('button', { name: '申请担保' }).click();
+    await choose('基金', fundName);
+    await choose('对接单', enterpriseName);
+    await expect(page.getByLabel('担保本金').inputValue()).resolves.toBe('5000000.00');
+    await confirm().click();
+    await row().locator('[data-status="applied"]').waitFor();
+    await page.getByRole('button', { name: `审批通过 ${enterpriseName}` }).click();
+    await confirm().click();
+    await row().locator('[data-status="approved"]').waitFor();
+    await page.getByRole('button', { name: `生效（收取担保费） ${enterpriseName}` }).click();
+    await confirm().dblclick();
+    await row().locator('[data-status="active"]').waitFor();
+    expect(keys.activate).toHaveLength(1);
+
+    // 4. The bank's loss is claimed (代偿), then part of it recovered (追偿).
+    await page.getByRole('button', { name: `代偿 ${enterpriseName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('1000000.00');
+    await confirm().click();
+    await row().locator('[data-status="claimed"]').waitFor();
+    await page.getByRole('button', { name: `追偿 ${enterpriseName}` }).click();
+    await page.locator('.ant-modal').getByLabel('金额（元）').fill('400000.00');
+    await confirm().click();
+    await row().locator('[data-status="recovered"]').waitFor();
+    await browser.shot('guarantee-recovered');
+    for (const action of ['capital', 'activate', 'claim', 'recover']) {
+      expect(keys[action]?.[0]).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  }, 240_000);
+
+  it('appoints and reassigns a commissioner, logs a visit, and converts an event intent', async () => {
+    const enterpriseName = '通化钢铁浏览器测试有限公司';
+    const bankName = '吉林银行通化分行';
+    const eventTitle = '通化市专精特新融资对接会（浏览器）';
+    const modal = page.locator('.ant-modal');
+    await signIn(world.admin.username);
+
+    // 1. Commissioners: appoint the officer, then hand the enterprise to the president.
+    await go('金融服务专员');
+    await page.getByRole('button', { name: '任命专员' }).click();
+    await choose('企业', enterpriseName);
+    await choose('银行', bankName);
+    await choose('客户经理', world.bank1.officer.username);
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(`${world.bank1.officer.username}.*${enterpriseName}`) })
+      .waitFor();
+    await page.getByRole('button', { name: `更换专员 ${enterpriseName}` }).click();
+    await choose('银行', bankName);
+    await choose('客户经理', world.bank1.colleague.username);
+    await confirm().click();
+    const current = page.getByRole('row', {
+      name: new RegExp(`${world.bank1.colleague.username}.*${enterpriseName}`),
+    });
+    await current.waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(`${world.bank1.officer.username}.*${enterpriseName}`) })
+      .locator('[data-status="ended"]')
+      .waitFor();
+
+    // 2. The new commissioner's visit log, opened from the keyboard.
+    await current.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: '记录走访' }).click();
+    await page.getByLabel('走访情况').fill('了解企业扩产计划，需流动资金');
+    await page.getByLabel('发现融资需求').check();
+    await page.getByLabel('需求金额（元）').fill('3000000.00');
+    await confirm().click();
+    await page.getByTestId('visits').getByText('3,000,000.00 元').waitFor();
+    await browser.shot('commissioner-visit');
+
+    // 3. An event with the bank and the enterprise; an intent recorded there, then converted.
+    await go('融资对接活动');
+    await page.getByRole('button', { name: '新建活动' }).click();
+    await page.getByLabel('活动名称').fill(eventTitle);
+    await page.getByLabel('主题').fill('专精特新');
+    await choose('参与银行', bankName);
+    await page.getByLabel('活动名称').click();
+    await choose('参与企业', enterpriseName);
+    await page.getByLabel('活动名称').click();
+    await confirm().click();
+    await modal.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(eventTitle) }).click();
+    await page.getByRole('button', { name: '登记意向' }).click();
+    await choose('企业', enterpriseName);
+    await choose('银行', bankName);
+    await modal.getByLabel('金额（元）').fill('3000000.00');
+    await confirm().click();
+    const intent = page.getByRole('row', { name: new RegExp(`${enterpriseName}.*3,000,000.00`) });
+    await intent.locator('[data-status="open"]').waitFor();
+    await page.getByRole('button', { name: `转为融资需求 ${enterpriseName}` }).click();
+    await confirm().click();
+    await intent.locator('[data-status="converted"]').waitFor();
+    await browser.shot('event-intent-converted');
   }, 240_000);
 
   it('runs a turnover bridge from application to repayment, with the ledger balancing', async () => {
@@ -322,6 +487,7 @@ describeInBrowser('web console in a browser', () => {
       '周转申请',
       '基金账本',
       '信贷产品',
+      '城市看板',
       '对接统计',
       '信保基金担保',
       '金融服务专员',
@@ -334,12 +500,17 @@ describeInBrowser('web console in a browser', () => {
     ).resolves.toEqual(views);
     for (const view of views) {
       await go(view);
-      await page.locator('main .ant-table').first().waitFor();
+      await page.locator('main .ant-table, main [data-figure]').first().waitFor();
       await page.waitForLoadState('networkidle');
       if (view === '基金账本') {
         await page.locator('.ant-table-row').first().click();
         await page.getByRole('button', { name: '对账' }).click();
         await page.getByTestId('reconciliation').waitFor();
+      }
+      if (view === '城市看板') {
+        await expect(
+          page.locator('[data-figure="matchmaking.enterprisesFunded"]').textContent(),
+        ).resolves.not.toBe('0');
       }
       if (view === '审计日志') {
         await page.getByRole('button', { name: '校验哈希链' }).click();

@@ -171,5 +171,26 @@ export function openApiToTypeScript(document: OpenApiDocument): string {
     out.push('  };');
   }
   out.push('}', '');
+  // Types vanish at run time; the definitions of the figures must reach the screen (as
+  // tooltips), so each described property's description is also emitted as data.
+  out.push(
+    "/** Each schema property's OpenAPI description, where it has one. */",
+    'export const DESCRIPTIONS = {',
+  );
+  for (const [name, schema] of schemas) {
+    const described = Object.entries(schema.properties ?? {}).filter(
+      ([, property]) => property.description !== undefined,
+    );
+    if (described.length === 0) {
+      continue;
+    }
+    out.push(`  ${name}: {`);
+    for (const [property, { description }] of described) {
+      const key = /^[A-Za-z_$][\w$]*$/.test(property) ? property : JSON.stringify(property);
+      out.push(`    ${key}: ${JSON.stringify(description)},`);
+    }
+    out.push('  },');
+  }
+  out.push('} as const;', '');
   return out.join('\n');
 }

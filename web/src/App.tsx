@@ -15,16 +15,14 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { api, hasSession, logout, onSessionExpired, type Me, type Role } from './api/client';
 import { LanguageContext, useT, type Language, type MessageKey } from './i18n';
 import { AuditPage } from './pages/audit';
+import { DashboardPage } from './pages/dashboard';
 import { FiguresPage } from './pages/figures';
 import { ProfilePage } from './pages/profile';
 import { ProjectsPage } from './pages/projects';
-import {
-  CommissionersPage,
-  EventsPage,
-  GuaranteesPage,
-  NotificationsPage,
-  ProductsPage,
-} from './pages/registries';
+import { GuaranteesPage } from './pages/guarantees';
+import { CommissionersPage } from './pages/commissioners';
+import { EventsPage } from './pages/events';
+import { NotificationsPage, ProductsPage } from './pages/registries';
 import { DispatchPage, EnterprisesPage } from './pages/center';
 import { InboxPage } from './pages/inbox';
 import { LoginForm, RegisterPage } from './pages/login';
@@ -59,6 +57,7 @@ const MENU: MenuEntry[] = [
     key: 'products',
     roles: ['bank_president', 'bank_officer', 'admin', 'auditor'],
   },
+  { path: '/dashboard', key: 'dashboard', roles: ['admin', 'auditor'] },
   { path: '/figures', key: 'figures', roles: ['admin', 'auditor', 'bank_president'] },
   {
     path: '/guarantees',
@@ -107,7 +106,7 @@ function usePath(): [string, (path: string) => void] {
   return [path, navigate];
 }
 
-function Page({ path, me }: { path: string; me: Me }): ReactNode {
+function Page({ path }: { path: string }): ReactNode {
   const detail = /^\/requests\/([0-9a-f-]{36})$/.exec(path);
   if (detail !== null) {
     return <RequestDetailPage id={detail[1]} />;
@@ -138,6 +137,8 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
       return <ProjectsPage />;
     case '/products':
       return <ProductsPage />;
+    case '/dashboard':
+      return <DashboardPage />;
     case '/figures':
       return <FiguresPage />;
     case '/guarantees':
@@ -149,7 +150,7 @@ function Page({ path, me }: { path: string; me: Me }): ReactNode {
     case '/notifications':
       return <NotificationsPage />;
     default:
-      return <RequestsPage key={me.id} />;
+      return <RequestsPage />;
   }
 }
 
@@ -167,6 +168,10 @@ function Console({
   onLogout: () => void;
 }): ReactNode {
   const { t, label } = useT();
+  const { message } = AntApp.useApp();
+  // A toast belongs to the person it answered: when they sign out (or someone else signs in
+  // over an expired session), theirs must not be read by the next user.
+  useEffect(() => () => message.destroy(), [me.id, message]);
   const entries = MENU.filter((entry) => entry.roles.includes(me.role));
   const selected =
     entries.find((entry) => entry.path === path)?.path ??
@@ -213,7 +218,8 @@ function Console({
           </Layout.Header>
           <Layout.Content style={{ padding: 24 }}>
             <main>
-              <Page path={path} me={me} />
+              {/* Keyed by user: someone signing in over another's expired session starts afresh. */}
+              <Page key={me.id} path={path} />
             </main>
           </Layout.Content>
         </Layout>

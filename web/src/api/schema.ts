@@ -2737,3 +2737,652 @@ export interface Paths {
     };
   };
 }
+
+/** Each schema property's OpenAPI description, where it has one. */
+export const DESCRIPTIONS = {
+  AccountReconciliationDto: {
+    stored: 'Stored on the fund',
+    fromLedger: 'Recomputed from the ledger',
+  },
+  ApplicationTermsDto: {
+    version: 'The fund’s settings version copied at approval',
+  },
+  ApproveDto: {
+    approvedAmount:
+      '授信 amount in yuan, above 0 and at most the requested amount (a bank that would lend more asks the enterprise to file a new request)',
+    annualRate: 'Annual rate, above 0 and below 1, ≤ 6 decimals',
+  },
+  AssignDto: {
+    officerId: 'An active bank officer of the match’s bank',
+  },
+  AuditEventResponseDto: {
+    sequence: 'null until sealed',
+  },
+  AuditVerificationDto: {
+    checked: 'Sealed rows checked',
+    unsealed: 'Rows committed but not yet sealed',
+  },
+  BankCommitDto: {
+    committedAmount: 'The renewal the bank commits to (续贷承诺); amount ≤ capRatio × this',
+  },
+  BankDetailResponseDto: {
+    president: 'The accountable 行长',
+  },
+  BankRecordDto: {
+    dispatched: 'Matches dispatched to the bank in the last 180 days',
+    disbursed: 'Of those, matches that reached disbursed',
+    medianHoursToAccept: 'Median, 1 decimal',
+    openMatches: 'Open matches now (dispatched, accepted, approved)',
+    activeOfficers: 'Active officers and president',
+  },
+  BankStaffCountsDto: {
+    officers: 'Enabled bank officers',
+    presidents: 'Enabled presidents: 0 or 1',
+    disabled: 'Disabled staff accounts',
+  },
+  BrokenAtDto: {
+    sequence: 'Sequence number at which the chain breaks',
+  },
+  CapitalMovementDto: {
+    amount: 'Yuan, above 0',
+  },
+  CapitalMovementResponseDto: {
+    balances: 'The fund’s balances right after',
+  },
+  CommissionerFiguresDto: {
+    enterprisesServed:
+      'key50 enterprises served on at least one day of the period (distinct; in the total an enterprise that changed commissioner counts once)',
+    creditApproved:
+      '授信: Σ approvedAmount of matches now approved or disbursed, for requests of key50 enterprises, approved (business date) within the period and within the commissioner’s service of that enterprise',
+    loansDisbursed:
+      '放款: Σ disbursed amount of matches disbursed (disbursedOn) within the period and within the commissioner’s service of the enterprise, key50 enterprises only',
+    disbursements: 'Disbursed matches counted in loansDisbursed',
+    visits: 'Service-log entries dated within the period, for key50 enterprises',
+    medianDaysNeedToDisbursement:
+      'Median of (first disbursement date of the request a need was filed as − the date of the visit that found it), in days, over needs found by the commissioner (key50) whose first disbursement falls within the period; 1 decimal; null when none',
+    openNeeds:
+      'Needs found by the commissioner (key50) on visits dated before the period ends that are still open at its end: no disbursement dated before `to`, and not filed as a request now withdrawn or closed',
+  },
+  CommissionerFiguresRowDto: {
+    enterprisesServed:
+      'key50 enterprises served on at least one day of the period (distinct; in the total an enterprise that changed commissioner counts once)',
+    creditApproved:
+      '授信: Σ approvedAmount of matches now approved or disbursed, for requests of key50 enterprises, approved (business date) within the period and within the commissioner’s service of that enterprise',
+    loansDisbursed:
+      '放款: Σ disbursed amount of matches disbursed (disbursedOn) within the period and within the commissioner’s service of the enterprise, key50 enterprises only',
+    disbursements: 'Disbursed matches counted in loansDisbursed',
+    visits: 'Service-log entries dated within the period, for key50 enterprises',
+    medianDaysNeedToDisbursement:
+      'Median of (first disbursement date of the request a need was filed as − the date of the visit that found it), in days, over needs found by the commissioner (key50) whose first disbursement falls within the period; 1 decimal; null when none',
+    openNeeds:
+      'Needs found by the commissioner (key50) on visits dated before the period ends that are still open at its end: no disbursement dated before `to`, and not filed as a request now withdrawn or closed',
+  },
+  CommissionerResponseDto: {
+    officer: 'The commissioner',
+    from: 'First day of service',
+    to: 'Last day of the term, inclusive',
+    inOffice:
+      'Serving today: active and today within [from, to]. Only then does the commissioner see the enterprise’s profile and projects.',
+    endedOn: 'First day no longer served, once ended',
+    replacedBy: 'The assignment that took over',
+  },
+  CommissionerStatsDto: {
+    commissioners:
+      'Every commissioner with a figure in the period (a key50 enterprise served on one of its days, or a need of theirs disbursed in it or still open at its end), by bank and name',
+    total: 'The whole city: sums, except enterprisesServed (distinct) and the median',
+  },
+  ConvertedIntentDto: {
+    match: 'The match dispatched to the intent’s bank; its requestId is the new request',
+  },
+  ConvertIntentDto: {
+    productId: 'An active product of the intent’s bank',
+    rateCeiling: 'Highest acceptable annual rate',
+    description: 'Default: names the event',
+  },
+  CreateBankDto: {
+    regionCode: 'County-level unit (GB/T 2260); omit or null for a city-wide branch',
+  },
+  CreateCommissionerDto: {
+    officerId: 'An active bank officer or bank president: the commissioner',
+    enterpriseId: 'The enterprise served',
+    from: 'First day of service (Asia/Shanghai), not in the future; not before the current commissioner’s first day nor inside an earlier commissioner’s service',
+    to: 'Last day of the term, inclusive, not before today; default two years less a day',
+  },
+  CreateDeclineReasonDto: {
+    code: 'Lower-case slug, 2–50 characters',
+    sortOrder: 'Display order, smallest first',
+  },
+  CreateEnterpriseDto: {
+    creditCode: '统一社会信用代码; upper-cased and trimmed before it is checked',
+    regionCode: 'GB/T 2260 code of a region (GET /regions)',
+    revenue: 'Annual revenue in yuan',
+    assets: 'Total assets in yuan',
+    creditCodeOverrideReason: 'Admits a code that fails the check character; recorded and audited',
+    verified: 'Register it as already verified',
+  },
+  CreateEventDto: {
+    bankIds: 'Participating banks',
+    enterpriseIds: 'Participating enterprises',
+    date: 'Day the event is held',
+  },
+  CreateFinancingRequestDto: {
+    enterpriseId:
+      'Administrators only, filing on the enterprise’s behalf (recorded as such); an enterprise user files for their own enterprise, from the token, and must leave it out',
+    projectId: 'A key project of the same enterprise',
+    amount: 'Amount in yuan, above 0',
+    guaranteeOffered: '信用 / 抵押 / 质押 / 保证',
+    rateCeiling: 'Highest acceptable annual rate',
+  },
+  CreateGuaranteeDto: {
+    matchId: 'A match that is approved or disbursed; its bank and enterprise are the guarantee’s',
+    loanContractNo: 'For a loan the bank enters itself (without matchId): its contract number',
+    enterpriseId: 'With loanContractNo: the borrower',
+    bankId: 'With loanContractNo, for administrators: the lending bank (bank staff: their own)',
+  },
+  CreateGuaranteeFundDto: {
+    annualFeeRate:
+      'Annual fee rate. The national ceilings (1% up to 500万, 1.5% above) only raise warnings: the rate is the city’s choice',
+    perEnterpriseCap: 'Most principal one enterprise may have guaranteed at once',
+    capacityMultiple: '放大倍数: approved and active principal may reach capital × this',
+  },
+  CreateIntentDto: {
+    enterpriseId: 'A participating enterprise',
+    bankId: 'A participating bank; bank staff: their own bank only',
+    amount: 'Intended amount in yuan, above 0',
+  },
+  CreateLprRateDto: {
+    effectiveOn: 'Business date it applies from',
+    rate: 'Annual rate as a decimal string',
+  },
+  CreateProductDto: {
+    eligibleRegions: 'Empty = any region',
+    eligibleIndustries: 'Empty = any industry',
+    eligibleScales: 'Empty = any scale',
+    guaranteeTypes: 'Security accepted',
+    tags: 'Short slugs, e.g. first_loan 首贷, renewal 续贷, credit_loan 信用贷, specialized 专精特新贷',
+    bankId: 'Required for administrators; bank staff create for their own bank only',
+    minAmount: 'Yuan, above zero',
+    maxAmount: 'Yuan, at least minAmount',
+  },
+  CreateProjectDto: {
+    enterpriseId:
+      'The owner. Required from an administrator; an enterprise user must leave it out (their own enterprise, from the token, owns the project).',
+    regionCode: 'GB/T 2260 code of a region in the registry',
+    kind: 'new 新建 / continuing 续建',
+    totalInvestment: '总投资, yuan',
+    plannedInvestment: '年度计划投资, yuan; ≤ totalInvestment',
+    status: 'planned 计划 / started 开工 / completed 竣工 / suspended 停工',
+    startedOn:
+      '开工日期: required when the status is started or completed, empty while planned, optional when suspended; never after today (Asia/Shanghai)',
+    progressPercent: '形象进度, 0–100',
+    fundingGap: '资金缺口, yuan',
+    financingIntent: '融资意向',
+  },
+  CreateTurnoverApplicationDto: {
+    bankId: 'The lending bank holding the maturing loan',
+    amount: '≤ the per-use cap and the maturing amount',
+    days: '≤ the fund’s max days',
+  },
+  CreateTurnoverFundDto: {
+    tierDays: 'k: days 1..k at tier1DailyRate, later days at tier2',
+    overdueDailyRate: 'Charged for each day past the due date',
+    perUseCap: 'Largest single use (yuan)',
+    benchmarkDailyRate: 'Private bridge money per day, for savings',
+    minFee: 'Minimum fee per use (yuan)',
+    overdueStopRatio: 'New business stops while overdue principal exceeds this share of capital',
+  },
+  CreateUserDto: {
+    username: '3–64 letters, digits, _ . -',
+    enterpriseId: 'Required for enterprise users',
+    bankId: 'Required for bank staff',
+  },
+  CreateVisitDto: {
+    on: 'Business date of the contact: within the service, not in the future',
+    kind: '上门走访 / 电话 / 线上 / 座谈或活动',
+    needFound: 'A financing need was found (default false)',
+    amount: 'The need’s amount in yuan, above 0: required with needFound, refused without',
+  },
+  DeclineDto: {
+    reasonCode: 'An active code of GET /decline-reasons',
+  },
+  DisburseDto: {
+    amount: '放款 amount in yuan, at most the approved',
+    disbursedOn:
+      'Business date of the disbursement (Asia/Shanghai): not in the future, not before the match was dispatched',
+    contractNo: 'The loan contract number',
+  },
+  DispatchDto: {
+    bankId: 'The bank; its active president becomes accountable',
+    productId: 'An active product of that bank',
+  },
+  DocumentReferenceDto: {
+    checksum: 'SHA-256 of the file, 64 lowercase hex digits',
+  },
+  EffectiveRateDto: {
+    minAnnualRate: 'Today’s lowest annual rate; null while an LPR product’s tenor has no LPR',
+    lprRate: 'LPR products: the LPR in force',
+  },
+  EndCommissionerDto: {
+    on: 'First day no longer served (Asia/Shanghai); default today; not in the future nor before the first day. A term already over keeps its own end.',
+  },
+  EnterpriseResponseDto: {
+    creditCode: '统一社会信用代码',
+    creditCodeOverridden: 'The code fails its check character and was admitted by an admin',
+    creditCodeOverrideReason: 'Shown to administrators and auditors only',
+    scaleStandard: 'Version of the SME size standard applied',
+  },
+  EventDetailDto: {
+    bankCount: 'Participating banks',
+    enterpriseCount: 'Participating enterprises',
+    banks: 'By name',
+    enterprises: 'By name',
+  },
+  EventResponseDto: {
+    bankCount: 'Participating banks',
+    enterpriseCount: 'Participating enterprises',
+  },
+  EventStatsDto: {
+    banks: 'Participating banks',
+    enterprises: 'Participating enterprises',
+    intents: '意向笔数: intents recorded for the event',
+    intentAmount: '意向金额: Σ amount of every intent recorded for the event',
+    enterprisesWithIntent: 'Distinct enterprises with at least one intent',
+    converted: 'Intents converted into a dispatched financing request',
+    convertedAmount: 'Σ amount of the converted intents',
+    approved: 'Converted intents whose match (with the intent’s bank) is now approved or disbursed',
+    approvedAmount: '授信: Σ approvedAmount of those matches',
+    funded: 'Converted intents whose match is disbursed (funded)',
+    disbursedAmount:
+      '放款: Σ disbursed amount through the matches the conversions dispatched (a disbursement by another bank the request was later pushed to does not count)',
+  },
+  FiledNeedDto: {
+    request: 'Filed on the enterprise’s behalf (onBehalf), waiting for the center’s dispatch',
+  },
+  FileNeedDto: {
+    amount: 'Amount of the request in yuan; default the amount of the need found',
+    projectId: 'A key project of the enterprise',
+    rateCeiling: 'Highest acceptable annual rate',
+    description: 'Default: the visit’s notes',
+  },
+  FinancingRequestDetailDto: {
+    onBehalf: 'Filed by the project center for the enterprise',
+    matches: 'Every match, oldest first (bank staff: their own bank’s only)',
+    approvedAmount: '授信: sum approved over matches now approved or disbursed',
+    disbursedAmount: '放款: sum actually paid out',
+    timeline: 'Every transition, oldest first',
+  },
+  FinancingRequestResponseDto: {
+    onBehalf: 'Filed by the project center for the enterprise',
+  },
+  FundBalancesDto: {
+    receivable: 'Outstanding principal (paid out, not yet back)',
+  },
+  FundJournalDto: {
+    position: 'Posting order',
+  },
+  GuaranteeFiguresDto: {
+    issued: 'Guarantees approved in the period',
+    principal: 'Their principal',
+    fees: 'Fees of guarantees activated in the period',
+    enterprises: 'Distinct enterprises among the guarantees approved in the period',
+    claims: 'Claims (代偿) made in the period',
+    claimed: 'Their amounts',
+    claimsPaid: 'The fund’s (guarantor’s) share of them',
+    recovered: 'Recoveries (追偿) made in the period',
+    recoveriesReceived: 'The fund’s share of them',
+  },
+  GuaranteeFundResponseDto: {
+    outstanding: 'Principal of approved and active guarantees',
+    capacityLeft: 'capital × capacityMultiple − outstanding',
+    warnings: 'Fee rate above the national ceilings',
+  },
+  GuaranteeReconcileDto: {
+    outstandingMatches:
+      'Principal of approved and active guarantees recomputed vs the stored outstanding',
+  },
+  GuaranteeReportRowDto: {
+    issued: 'Guarantees approved in the period',
+    principal: 'Their principal',
+    fees: 'Fees of guarantees activated in the period',
+    enterprises: 'Distinct enterprises among the guarantees approved in the period',
+    claims: 'Claims (代偿) made in the period',
+    claimed: 'Their amounts',
+    claimsPaid: 'The fund’s (guarantor’s) share of them',
+    recovered: 'Recoveries (追偿) made in the period',
+    recoveriesReceived: 'The fund’s share of them',
+    key: 'Bank id, or the month as YYYY-MM (Asia/Shanghai)',
+    label: 'Bank name, or the month',
+  },
+  GuaranteeResponseDto: {
+    fee: 'principal × rate × term / 12, half-up',
+    claimSplit: 'The claim split by share',
+    warnings: 'Fee rate above the national ceiling for this principal',
+  },
+  IntentResponseDto: {
+    matchId: 'The match with the intent’s bank',
+  },
+  MarkedReadDto: {
+    marked: 'How many unread notifications this call marked read',
+  },
+  MatchmakingFiguresDto: {
+    enterprisesPushed: '对接户数: distinct enterprises with a match dispatched in the period',
+    demandAmount: '需求金额: the amounts of those requests, each request counted once',
+    enterprisesFunded: '放款户数: distinct enterprises with one of those matches disbursed',
+    amountDisbursed: '放款金额: disbursed amounts of those matches',
+    successRate:
+      '对接成功率 = enterprisesFunded ÷ enterprisesPushed, 4 decimals; null if none pushed',
+    satisfactionRate:
+      '资金需求满足率 = amountDisbursed ÷ demandAmount, 4 decimals; null if none pushed',
+    matchesPushed: 'Matches dispatched in the period (对接笔数)',
+    matchesAccepted: 'Of those, matches accepted (at any time)',
+    matchesAcceptedOnTime: 'Of those, matches accepted at or before their response deadline',
+    medianHoursToAccept: 'Median hours dispatch → accept over the accepted matches, 1 decimal',
+    shareAcceptedOnTime:
+      'matchesAcceptedOnTime ÷ matchesPushed, 4 decimals: a match never accepted, or accepted late, counts against the bank',
+    openEscalations:
+      'Of those matches, escalated (deadline breached) and still waiting to be accepted',
+  },
+  MatchmakingGroupDto: {
+    enterprisesPushed: '对接户数: distinct enterprises with a match dispatched in the period',
+    demandAmount: '需求金额: the amounts of those requests, each request counted once',
+    enterprisesFunded: '放款户数: distinct enterprises with one of those matches disbursed',
+    amountDisbursed: '放款金额: disbursed amounts of those matches',
+    successRate:
+      '对接成功率 = enterprisesFunded ÷ enterprisesPushed, 4 decimals; null if none pushed',
+    satisfactionRate:
+      '资金需求满足率 = amountDisbursed ÷ demandAmount, 4 decimals; null if none pushed',
+    matchesPushed: 'Matches dispatched in the period (对接笔数)',
+    matchesAccepted: 'Of those, matches accepted (at any time)',
+    matchesAcceptedOnTime: 'Of those, matches accepted at or before their response deadline',
+    medianHoursToAccept: 'Median hours dispatch → accept over the accepted matches, 1 decimal',
+    shareAcceptedOnTime:
+      'matchesAcceptedOnTime ÷ matchesPushed, 4 decimals: a match never accepted, or accepted late, counts against the bank',
+    openEscalations:
+      'Of those matches, escalated (deadline breached) and still waiting to be accepted',
+    key: 'Bank id, region code (GB/T 2260) or month (YYYY-MM)',
+    label: 'Bank name, region name or month',
+  },
+  MatchmakingStatsDto: {
+    bankId: 'Bank filter applied',
+    groups: 'Groups with at least one match',
+    total: 'Distinct over the whole period',
+  },
+  MatchResponseDto: {
+    requestedAmount: 'The amount the request asks for',
+    open: 'dispatched, accepted or approved',
+    president: 'The accountable president (行长)',
+    officer: 'The assigned officer',
+    heldBy: 'Who has the ball now: the officer if assigned, else the president; null once closed',
+    overdue: 'Still dispatched after responseDueAt',
+    approvedAmount: '授信 (approved, not paid out)',
+    disbursedAmount: '放款 (actually paid out)',
+    assignments: 'Officer assignments, oldest first',
+  },
+  MaturingLoanDto: {
+    maturityDate: 'Not in the past (Asia/Shanghai)',
+    kind: 'Only working_capital loans are bridged',
+  },
+  NotificationPageDto: {
+    items: 'Unread first, then newest first',
+  },
+  NotificationResponseDto: {
+    readAt: 'null: unread',
+  },
+  OverviewCommissionersDto: {
+    creditApproved:
+      '专员授信 (双50): Σ approved amount of matches approved in [from, to) for key50 enterprises, counted when a commissioner served the enterprise on the approval date (as GET /stats/commissioners)',
+    loansDisbursed:
+      '专员放款 (双50): Σ disbursed amount of matches disbursed in [from, to) for key50 enterprises served by a commissioner on the disbursement date',
+  },
+  OverviewDto: {
+    projects: '重点项目 (≥ 5000万)',
+    turnoverFund: '应急周转基金, every fund',
+    guarantees: '信保基金, every fund',
+    onlineLoans: '吉企银通: online small/micro loans',
+    commissioners: '金融服务专员 for 双50 enterprises',
+    matchmaking: '项目中心+行长制',
+    events: '融资对接活动',
+  },
+  OverviewEventsDto: {
+    events: '融资对接活动: events held in [from, to)',
+    intents: '意向笔数: intents recorded for those events',
+    intentAmount: '融资意向金额: Σ amount of every intent recorded for those events',
+  },
+  OverviewGuaranteesDto: {
+    feeRate:
+      '担保费率: annual fee rate of the guarantees approved in [from, to), weighted by principal (Σ principal × the rate each was applied at ÷ Σ principal), 6 decimals, half-up; null when none',
+    newGuarantees: '新增担保笔数: guarantees of every fund approved in [from, to)',
+    newGuaranteedLoans: '新增担保贷款: Σ principal of the guarantees approved in [from, to)',
+  },
+  OverviewMatchmakingDto: {
+    enterprisesPushed:
+      '对接户数: distinct enterprises with a match dispatched in [from, to) (a cohort by dispatch date, as GET /stats/matchmaking)',
+    demandAmount: '需求金额: Σ amount of those matches’ requests, each request once',
+    enterprisesFunded:
+      '放款户数: distinct enterprises with one of those matches disbursed (at any time)',
+    amountDisbursed: '放款金额: Σ disbursed amount of those matches',
+    successRate:
+      '对接成功率 = enterprisesFunded ÷ enterprisesPushed, 4 decimals, half-up; null if none pushed',
+    satisfactionRate:
+      '资金需求满足率 = amountDisbursed ÷ demandAmount, 4 decimals, half-up; null if none pushed',
+  },
+  OverviewOnlineLoansDto: {
+    disbursements:
+      '线上小微贷款笔数 (吉企银通): matches disbursed (disbursement date in [from, to)) whose financing request the enterprise filed itself through the self-service channel (not on its behalf by the center, a commissioner or an event), for enterprises of scale small or micro',
+    enterprises: 'Distinct enterprises among those disbursements',
+    amount: '线上小微贷款金额: Σ disbursed amount of those disbursements',
+  },
+  OverviewProjectsDto: {
+    count: '重点项目数: key projects on the list as it stands now (not bounded by the period)',
+    totalInvestment: '总投资: Σ total investment of them',
+    plannedInvestment: '年度计划投资: Σ investment planned for this year of them',
+    newProjects: '新建: of them, kind new',
+    continuingProjects: '续建: of them, kind continuing',
+    started: '开工: of them, status started or completed (a suspended project is not counted)',
+    startRate: '开工率 = started ÷ count, 4 decimals, half-up; null when there is no project',
+  },
+  OverviewTurnoverFundDto: {
+    turnover:
+      '累计转贷: Σ principal of the uses of every turnover fund disbursed before `to` (since the first use)',
+    enterprises: '累计服务企业: distinct enterprises among those uses',
+    uses: '累计转贷笔数: those uses',
+    savings:
+      '累计节约财务成本: Σ savings of the uses repaid before `to` (principal × the private benchmark daily rate × days − fee, per use, never negative)',
+    newTurnover: '新增转贷: Σ principal of the uses disbursed in [from, to)',
+    newUses: '新增转贷笔数: uses disbursed in [from, to)',
+    newEnterprises: 'Distinct enterprises among the uses disbursed in [from, to)',
+  },
+  ParticipantsDto: {
+    bankIds: 'Participating banks',
+    enterpriseIds: 'Participating enterprises',
+  },
+  ProblemDto: {
+    correlationId: 'Equals the x-request-id response header',
+  },
+  ProductRateInputDto: {
+    minAnnualRate: "rateKind 'fixed' only",
+    maxAnnualRate: "rateKind 'fixed' only",
+    lprTenor: "rateKind 'lpr' only",
+    minSpreadBp: "Basis points over the LPR (may be negative); rateKind 'lpr' only",
+  },
+  ProjectFiguresDto: {
+    count: 'Projects listed',
+    plannedInvestment: '年度计划投资',
+    newCount: '新建',
+    continuingCount: '续建',
+    startedCount: 'Status started or completed (开工; suspended is not counted)',
+    startRate: '开工率 = startedCount ÷ count, 4 decimals, half-up; null when count is 0',
+    fundingGap: 'Σ 资金缺口',
+    projectsWithGap: 'Projects with a gap > 0',
+    financingIntentCount: 'Projects with 融资意向',
+  },
+  ProjectImportResultDto: {
+    updated: 'Existing projects whose values changed',
+    unchanged: 'Lines identical to the stored project',
+  },
+  ProjectSummaryDto: {
+    byRegion: 'Every region of the registry (or the one asked for), zeros included',
+  },
+  ProjectSurveyResponseDto: {
+    surveyedOn: 'Business date in Asia/Shanghai',
+    oldFundingGap: 'null on the first survey',
+  },
+  PutCalendarDayDto: {
+    kind: '`holiday`: a day off (any day); `workday`: a make-up working day (调休), only on a Saturday or Sunday',
+  },
+  ReconciliationDto: {
+    unbalancedJournals: 'Journals whose lines do not balance (always 0 if the DB holds)',
+    balanced: 'Σ debit = Σ credit',
+    equationHolds: 'cash + receivable + loss = capital + fee income (stored)',
+    ok: 'Every check above passes',
+  },
+  RegionFiguresDto: {
+    count: 'Projects listed',
+    plannedInvestment: '年度计划投资',
+    newCount: '新建',
+    continuingCount: '续建',
+    startedCount: 'Status started or completed (开工; suspended is not counted)',
+    startRate: '开工率 = startedCount ÷ count, 4 decimals, half-up; null when count is 0',
+    fundingGap: 'Σ 资金缺口',
+    projectsWithGap: 'Projects with a gap > 0',
+    financingIntentCount: 'Projects with 融资意向',
+  },
+  RegionResponseDto: {
+    code: 'GB/T 2260 code',
+  },
+  RegisterEnterpriseDto: {
+    creditCode: '统一社会信用代码; upper-cased and trimmed before it is checked',
+    regionCode: 'GB/T 2260 code of a region (GET /regions)',
+    revenue: 'Annual revenue in yuan',
+    assets: 'Total assets in yuan',
+    username: '3–64 letters, digits, _ . -',
+  },
+  RenewalDto: {
+    amount: 'The new loan (yuan)',
+    renewedOn: 'Not in the future (Asia/Shanghai)',
+  },
+  RepayDto: {
+    repaidOn: 'The day the money came back; not before the disbursement, not in the future',
+  },
+  RepaymentResponseDto: {
+    savings: 'principal × benchmark × days − fee, never negative',
+  },
+  RiskSharesDto: {
+    guarantor: 'The guarantee fund itself (担保机构)',
+    reguarantor: 'The provincial re-guarantor (再担保)',
+    bank: 'The lending bank',
+    government: 'The local government',
+  },
+  ScorePartsDto: {
+    amountFit: 'Weight 0.20',
+    termFit: 'Weight 0.15',
+    tagFit: 'Weight 0.10',
+    acceptanceSpeed: 'Weight 0.15',
+    successShare: 'Weight 0.25',
+    load: 'Weight 0.15',
+  },
+  SuggestionDto: {
+    minAnnualRate: 'Today',
+    score: 'Σ weight × part, 4 decimals',
+    existingMatch: 'The bank already holds (or declined) a match for this request',
+  },
+  SuggestionListDto: {
+    items: 'Best first',
+  },
+  SuggestionReasonDto: {
+    code: 'Stable machine code',
+  },
+  TimelineEventDto: {
+    action:
+      'request.submitted | request.dispatched | request.funded | request.reopened | request.withdrawn | request.closed | match.dispatched | match.assigned | match.accepted | match.approved | match.disbursed | match.declined | match.recalled | match.cancelled | …',
+    actor: 'null for the system',
+  },
+  TokenPairDto: {
+    expiresIn: 'Seconds until the access token expires',
+    refreshToken: 'Opaque; single use; rotated on every refresh',
+  },
+  TurnoverApplicationDetailDto: {
+    open: 'Not yet closed (at most one per enterprise)',
+    terms: 'Copied at approval',
+    timeline: 'Every transition, oldest first',
+  },
+  TurnoverApplicationResponseDto: {
+    open: 'Not yet closed (at most one per enterprise)',
+    terms: 'Copied at approval',
+  },
+  TurnoverFiguresDto: {
+    uses: '转贷笔数: uses (applications disbursed) in the period',
+    enterprises: '服务企业: distinct enterprises among those uses',
+    turnover: '转贷金额: Σ principal of those uses',
+    averageDays:
+      '平均使用天数: mean days used over the repayments in the period (1 decimal, half-up); null without any',
+    repayments: 'Repayments in the period',
+    feeIncome: '手续费收入: Σ fees of the repayments in the period',
+    savings:
+      '节约成本: Σ savings of the repayments in the period (principal × the private benchmark daily rate × days − fee, per use, never negative)',
+    overdue: 'Uses marked overdue in the period',
+    overduePrincipal: 'Their principal',
+    writtenOffPrincipal: 'Principal written off in the period',
+    renewedWithoutBridge:
+      '无还本续贷: applications the bank closed by renewing without repayment in the period',
+  },
+  TurnoverFundResponseDto: {
+    open: 'Takes new applications: not suspended, new business not stopped',
+    newBusinessStopped: 'Overdue principal exceeds overdueStopRatio × capital',
+  },
+  TurnoverReportDto: {
+    total: 'Over the whole period (not summed from groups)',
+  },
+  TurnoverReportRowDto: {
+    uses: '转贷笔数: uses (applications disbursed) in the period',
+    enterprises: '服务企业: distinct enterprises among those uses',
+    turnover: '转贷金额: Σ principal of those uses',
+    averageDays:
+      '平均使用天数: mean days used over the repayments in the period (1 decimal, half-up); null without any',
+    repayments: 'Repayments in the period',
+    feeIncome: '手续费收入: Σ fees of the repayments in the period',
+    savings:
+      '节约成本: Σ savings of the repayments in the period (principal × the private benchmark daily rate × days − fee, per use, never negative)',
+    overdue: 'Uses marked overdue in the period',
+    overduePrincipal: 'Their principal',
+    writtenOffPrincipal: 'Principal written off in the period',
+    renewedWithoutBridge:
+      '无还本续贷: applications the bank closed by renewing without repayment in the period',
+    key: 'Bank id, or the month YYYY-MM',
+    label: 'Bank name, or the month',
+  },
+  UpdateDeclineReasonDto: {
+    active: 'false retires the code: old matches keep it, new declines cannot use it',
+  },
+  UpdateEnterpriseDto: {
+    creditCode: 'Administrators only',
+    creditCodeOverrideReason: 'Administrators only',
+    legalRepresentative: 'null clears it',
+    contactPhone: 'null clears it',
+    tags: 'Administrators only',
+    verified: 'Administrators only: true verifies, false withdraws the verification',
+  },
+  UpdateProductDto: {
+    eligibleRegions: 'Empty = any region',
+    eligibleIndustries: 'Empty = any industry',
+    eligibleScales: 'Empty = any scale',
+    guaranteeTypes: 'Security accepted',
+    tags: 'Short slugs, e.g. first_loan 首贷, renewal 续贷, credit_loan 信用贷, specialized 专精特新贷',
+    rate: 'Replaces the rate as a whole',
+  },
+  UpdateProjectDto: {
+    status:
+      'Moves: planned → started | completed | suspended; started → completed | suspended; suspended → planned | started | completed; completed is final (409 INVALID_TRANSITION)',
+  },
+  UpdateTurnoverFundDto: {
+    minFee: 'null removes the minimum',
+  },
+  UpdateUserDto: {
+    disabled: 'true disables the account; its tokens stop working at once',
+    password: 'Sets a new password',
+  },
+  VisitResponseDto: {
+    officerId: 'The commissioner',
+    needStatus: 'none: no need found; open: found, not filed; filed: a financing request',
+  },
+} as const;

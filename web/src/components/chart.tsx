@@ -6,6 +6,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 export interface BarSeries {
   name: string;
   /** Already scaled for display (e.g. 万元), so the axis reads as the table does. */
@@ -29,8 +31,10 @@ export function Bars({
     }
     const chart = echarts.init(element.current);
     chart.setOption({
+      // Bars growing into place would also catch screenshots half-grown.
+      animation: !reducedMotion,
       tooltip: { trigger: 'axis' },
-      legend: {},
+      legend: { top: 0 },
       grid: { left: 48, right: 16, bottom: 64, top: 40 },
       xAxis: {
         type: 'category',

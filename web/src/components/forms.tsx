@@ -1,7 +1,8 @@
-import { Alert, Button, type ButtonProps, type FormInstance } from 'antd';
+import { Alert, Button, Form, Modal, type ButtonProps, type FormInstance } from 'antd';
 import { useCallback, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import type { ProblemDto } from '../api/schema';
+import { useT } from '../i18n';
 import { canWrite, useSession } from '../session';
 
 /**
@@ -104,4 +105,59 @@ export function openableRow(open: () => void): HTMLAttributes<HTMLElement> {
       }
     },
   };
+}
+
+/**
+ * A dialog around one form (submitted by its OK button, which is busy while the action is in
+ * flight); with `useAction(form)` the API's problem+json errors land under the fields they name.
+ */
+export function FormDialog<V extends object>({
+  id,
+  title,
+  form,
+  busy,
+  problem,
+  onFinish,
+  onClose,
+  initialValues,
+  children,
+}: {
+  id: string;
+  title: string;
+  form: FormInstance<V>;
+  busy: boolean;
+  problem: ProblemDto | null;
+  onFinish: (values: V) => void;
+  onClose: (changed: boolean) => void;
+  initialValues?: Partial<V>;
+  children: ReactNode;
+}): ReactNode {
+  const { t } = useT();
+  return (
+    <Modal
+      open
+      title={title}
+      okText={t('confirm')}
+      cancelText={t('cancel')}
+      okButtonProps={{ loading: busy, htmlType: 'submit', form: id }}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
+      <Form<V>
+        id={id}
+        form={form}
+        layout="vertical"
+        onFinish={onFinish}
+        initialValues={initialValues}
+      >
+        <ProblemAlert problem={problem} />
+        {children}
+      </Form>
+    </Modal>
+  );
+}
+
+/** Without a write control to show, a table drops its empty actions column. */
+export function actionColumn<C extends { key?: unknown }>(show: boolean, columns: C[]): C[] {
+  return show ? columns : columns.filter((column) => column.key !== 'actions');
 }

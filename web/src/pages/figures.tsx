@@ -27,7 +27,11 @@ export function FiguresPage(): ReactNode {
   const [groupBy, setGroupBy] = useState<GroupBy>('bank');
   const [stats, setStats] = useState<MatchmakingStatsDto | null>(null);
   const { run, busy, problem } = useAction<void>();
-  const query = useMemo(() => ({ from: range[0], to: range[1], groupBy }), [range, groupBy]);
+  // The picker shows the last day included; the API takes the day after it (`to` is excluded).
+  const query = useMemo(
+    () => ({ from: range[0], to: dayjs(range[1]).add(1, 'day').format('YYYY-MM-DD'), groupBy }),
+    [range, groupBy],
+  );
   const load = useCallback(() => {
     void run(async () => {
       setStats(await api('get', '/api/v1/stats/matchmaking', { query }));
@@ -88,7 +92,7 @@ export function FiguresPage(): ReactNode {
               onClick={() =>
                 void downloadCsv(
                   `/api/v1/stats/matchmaking?${new URLSearchParams(query).toString()}`,
-                  `matchmaking-${range[0]}-${range[1]}.csv`,
+                  `matchmaking-${query.from}-${query.to}.csv`,
                 )
               }
             >

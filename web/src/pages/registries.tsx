@@ -1,15 +1,8 @@
 import { Badge, Button, Card, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
-import type {
-  CommissionerResponseDto,
-  EventResponseDto,
-  GuaranteeResponseDto,
-  NotificationResponseDto,
-  ProductResponseDto,
-} from '../api/schema';
+import type { NotificationResponseDto, ProductResponseDto } from '../api/schema';
 import { ProblemAlert, useAction, WriteButton } from '../components/forms';
-import { StatusTag } from '../components/status';
 import { dateTime, yuan } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -32,112 +25,7 @@ function useList<T>(load: () => Promise<{ items: T[] }>): {
   return { items, loading, reload };
 }
 
-const loadGuarantees = () => api('get', '/api/v1/guarantees', { query: { limit: 100 } });
-const loadCommissioners = () => api('get', '/api/v1/commissioners', { query: { limit: 100 } });
-const loadEvents = () => api('get', '/api/v1/events', { query: { limit: 100 } });
 const loadNotifications = () => api('get', '/api/v1/notifications', { query: { limit: 100 } });
-
-export function GuaranteesPage(): ReactNode {
-  const { t } = useT();
-  const { items, loading, reload } = useList<GuaranteeResponseDto>(loadGuarantees);
-  return (
-    <Card title={t('guarantees')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<GuaranteeResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          {
-            title: t('contractNo'),
-            dataIndex: 'loanContractNo',
-            render: (value: string | null) => value ?? '—',
-          },
-          {
-            title: t('principal'),
-            dataIndex: 'principal',
-            align: 'right',
-            render: (value: string) => yuan(value),
-          },
-          { title: t('termMonths'), dataIndex: 'termMonths', align: 'right' },
-          {
-            title: t('fee'),
-            dataIndex: 'fee',
-            align: 'right',
-            render: (value: string) => yuan(value),
-          },
-          {
-            title: t('status'),
-            dataIndex: 'status',
-            render: (value: string) => <StatusTag status={value} />,
-          },
-          {
-            title: t('createdAt'),
-            dataIndex: 'createdAt',
-            render: (value: string) => dateTime(value),
-          },
-        ]}
-      />
-    </Card>
-  );
-}
-
-export function CommissionersPage(): ReactNode {
-  const { t, label } = useT();
-  const { items, loading, reload } = useList<CommissionerResponseDto>(loadCommissioners);
-  return (
-    <Card title={t('commissioners')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<CommissionerResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          { title: t('officer'), key: 'officer', render: (_, row) => row.officer.name },
-          { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
-          { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
-          { title: t('servingFrom'), key: 'term', render: (_, row) => `${row.from} ~ ${row.to}` },
-          {
-            title: t('status'),
-            key: 'status',
-            render: (_, row) =>
-              row.inOffice ? (
-                <Tag color="green">{label(row.status)}</Tag>
-              ) : (
-                <Tag>{label(row.status)}</Tag>
-              ),
-          },
-        ]}
-      />
-    </Card>
-  );
-}
-
-export function EventsPage(): ReactNode {
-  const { t } = useT();
-  const { items, loading, reload } = useList<EventResponseDto>(loadEvents);
-  return (
-    <Card title={t('events')} extra={<Button onClick={reload}>{t('refresh')}</Button>}>
-      <Table<EventResponseDto>
-        rowKey="id"
-        size="small"
-        loading={loading}
-        dataSource={items}
-        columns={[
-          { title: t('date'), dataIndex: 'date' },
-          { title: t('events'), dataIndex: 'title' },
-          { title: t('theme'), dataIndex: 'theme' },
-          {
-            title: t('participants'),
-            key: 'count',
-            align: 'right',
-            render: (_, row) => `${row.bankCount} / ${row.enterpriseCount}`,
-          },
-        ]}
-      />
-    </Card>
-  );
-}
 
 export function NotificationsPage(): ReactNode {
   const { t } = useT();
