@@ -147,7 +147,7 @@ const STEPS = [
                     WHEN (g.i / 20) % 100 < 92 THEN 3 ELSE 4 END AS match_count,
                (50 + (g.i * 7919) % 5000) * 1000000::bigint AS amount_fen,
                date_trunc('milliseconds', now() - ((g.i * 104729) % 31536000) * interval '1 second') AS created_at
-          FROM generate_series(0, ${o.requests} - 1) AS g (i)
+          FROM generate_series(0::bigint, ${o.requests} - 1) AS g (i)
           JOIN seed_enterprises e ON e.i = (g.i * 7) % ${o.enterprises};
       ALTER TABLE seed_requests ADD PRIMARY KEY (i);
       INSERT INTO financing_requests (id, enterprise_id, amount_fen, term_months, purpose,
