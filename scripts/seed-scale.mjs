@@ -46,7 +46,10 @@ export function scaleOptions(overrides = {}) {
     products: overrides.products ?? 2_000,
     regions: overrides.regions ?? 20,
     audit: overrides.audit ?? requests * 2,
-    fundUses: overrides.fundUses ?? Math.max(10, Math.floor(enterprises / 20)),
+    fundUses: Math.min(
+      enterprises,
+      overrides.fundUses ?? Math.max(10, Math.floor(enterprises / 20)),
+    ),
     password: overrides.password ?? DEFAULT_PASSWORD,
     tag: overrides.tag ?? randomBytes(3).toString('hex').toUpperCase(),
   };
@@ -83,7 +86,9 @@ const STEPS = [
       SELECT officer_id, 'scale-${o.tag}-officer-' || i, 'Officer ' || i, :'hash',
              'bank_officer', id FROM seed_banks;
       INSERT INTO users (username, display_name, password_hash, role)
+      -- A second administrator pays out: the disburser is never the approver (four eyes).
       VALUES ('scale-${o.tag}-admin', 'Scale admin', :'hash', 'admin'),
+             ('scale-${o.tag}-treasurer', 'Scale treasurer', :'hash', 'admin'),
              ('scale-${o.tag}-auditor', 'Scale auditor', :'hash', 'auditor');
       CREATE TEMP TABLE seed_admin AS
         SELECT id FROM users WHERE username = 'scale-${o.tag}-admin';`,
@@ -209,8 +214,9 @@ const STEPS = [
   ],
   [
     'turnover fund and its uses',
-    // One fund with capital (a balanced journal, the balance moved with it) and uses that have
-    // not yet touched the ledger: submitted, committed by the bank, approved, rejected, cancelled.
+    // One fund (capital comes through the API, so the ledger explains every balance) and uses that
+    // have not yet touched the ledger: submitted, committed by the bank, approved (a third, ready
+    // to pay out), rejected, cancelled. One open use per enterprise, as the unique index demands.
     (o) => `
       INSERT INTO turnover_funds (name, tier_days, tier1_daily_rate, tier2_daily_rate,
                                   overdue_daily_rate, day_count, max_days, per_use_cap_fen,
@@ -247,7 +253,7 @@ const STEPS = [
              CASE WHEN u.status = 'rejected' THEN 'documents incomplete' END,
              CASE WHEN u.status = 'cancelled' THEN e.user_id END,
              CASE WHEN u.status = 'cancelled' THEN now() END
-        FROM (SELECT i, (ARRAY['submitted','bank_committed','approved','rejected','cancelled'])[1 + i % 5] AS status
+        FROM (SELECT i, (ARRAY['submitted','bank_committed','approved','approved','rejected','cancelled'])[1 + i % 6] AS status
                 FROM generate_series(0, ${o.fundUses} - 1) AS i) u
         JOIN seed_enterprises e ON e.i = u.i % ${o.enterprises}
         JOIN seed_banks b ON b.i = u.i % ${o.banks};`,
