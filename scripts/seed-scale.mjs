@@ -193,7 +193,9 @@ const STEPS = [
              CASE WHEN m.status = 'declined' THEN 'outside_appetite' END,
              CASE WHEN m.status = 'declined' THEN 'outside the bank''s credit policy' END,
              CASE WHEN m.status = 'recalled' THEN 'no answer in time' END,
-             CASE WHEN m.status = 'dispatched' AND m.i % 10 = 0 THEN m.at + interval '3 days' END,
+             -- Breached deadlines are already escalated, as the sweep would have done.
+             CASE WHEN m.status = 'dispatched' AND m.at + interval '3 days' < now()
+                  THEN m.at + interval '3 days' END,
              m.at, m.at
         FROM (
           SELECT r.i, r.id AS request_id, r.amount_fen, k,
