@@ -338,9 +338,11 @@ async function benchMoney(ctx) {
   const fund = (
     await pool.query(`SELECT id FROM turnover_funds WHERE name = $1`, [`Scale fund ${tag}`])
   ).rows[0].id;
+  // Each disbursement consumes an approved use: up to 1,000 of those the seed made ready.
   const ids = (
     await pool.query(
-      `SELECT id FROM turnover_applications WHERE fund_id = $1 AND status = 'approved' ORDER BY id`,
+      `SELECT id FROM turnover_applications WHERE fund_id = $1 AND status = 'approved'
+        ORDER BY id LIMIT 1000`,
       [fund],
     )
   ).rows.map((r) => r.id);
@@ -350,7 +352,6 @@ async function benchMoney(ctx) {
     headers: { 'idempotency-key': randomUUID() },
     body: { amount: String(ids.length * 1_000_000) + '.00', note: 'bench capital' },
   });
-  // Each disbursement consumes an approved use; run as many as the seed made ready.
   const started = performance.now();
   await load(
     base,

@@ -212,7 +212,8 @@ const STEPS = [
            CROSS JOIN LATERAL generate_series(0, r.match_count - 1) AS k
            WHERE r.status <> 'submitted'
         ) m
-        JOIN seed_banks b ON b.i = (m.i + m.k * 3) % ${o.banks};`,
+        -- Hashed, so a bank's share does not depend on the request's state (both derive from i).
+        JOIN seed_banks b ON b.i = ((hashint8(m.i) & 2147483647) + m.k * 3) % ${o.banks};`,
   ],
   [
     'turnover fund and its uses',
@@ -352,7 +353,7 @@ function parseArgs(argv) {
     options[key] = value;
   }
   if (options.banks !== undefined && options.banks < 10) {
-    // A request's k-th match goes to bank (i + 3k) mod banks: distinct for k < 4 from 10 banks.
+    // A request's k-th match goes to bank (h + 3k) mod banks: distinct for k < 4 from 10 banks.
     throw new Error('--banks must be at least 10 (a request has up to 4 matches, one per bank)');
   }
   return options;
