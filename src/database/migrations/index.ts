@@ -5,6 +5,7 @@ import { Idempotency1764300500000 } from './1764300500000-idempotency.js';
 import { TurnoverFund1764300600000 } from './1764300600000-turnover-fund.js';
 import { CommissionersEvents1764300700000 } from './1764300700000-commissioners-events.js';
 import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
+import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TurnoverFund1764300600000,
   CommissionersEvents1764300700000,
   Guarantees1764300800000,
+  ScaleIndexes1764301200000,
 ];

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { bearer, createTestApp, login, Session, TestApp } from '../support/app.js';
+
+interface SeedResult {
+  tag: string;
+  counts: Record<string, number>;
+}
+type SeedScale = (
+  client: pg.Client,
+  options: Record<string, number | string>,
+) => Promise<SeedResult>;
+
+// The tables that grow with the city: a sequential scan on any of them is a bug at scale.
+const SCALE_TABLES = ['financing_requests', 'matches', 'audit_events', 'enterprises', 'users'];
+const API = '/api/v1';
+
+/** Every plan node (with its children) that reads a relation by a sequential scan. */
+function seqScans(plan: Record<string, unknown>): string[] {
+  const own =
+    plan['Node Type'] === 'Seq Scan' && SCALE_TABLES.includes(plan['Relation Name'] as string)
+      ? [plan['Relation Name'] as string]
+      : [];
+  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
+  return [...own, ...children.flatMap(seqScans)];
+}
+
+/**
+ * The hot queries on a moderately sized scale data set (scripts/seed-scale.mjs): each must reach
+ * the big tables through an index. Checked two ways: EXPLAIN of the SQL behind each hot path, and
+ * the server's own per-table sequential-scan counters around the real HTTP calls (which catches a
+ * query the service changed without this test noticing).
+ */
+describe('query plans of the hot paths on scale data', () => {
+  let testApp: TestApp;
+  let client: pg.Client;
+  let tag: string;
+  let bankId: string;
+  let officer: Session;
+  let enterprise: Session;
+  let officerRequestId: string;
+  let enterpriseRequestId: string;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ THROTTLE_LIMIT: '100000' });
+    client = new pg.Client({ connectionString: testApp.database.url });
+    await client.connect();
+    // A path held in a variable keeps tsc from resolving the plain-JavaScript module.
+    const seedModule = '../../scripts/seed-scale.mjs';
+    const { seedScale, DEFAULT_PASSWORD } = (await import(seedModule)) as {
+      seedScale: SeedScale;
+      DEFAULT_PASSWORD: string;
+    };
+    ({ tag } = await seedScale(client, {
+      enterprises: 5_000,
+      requests: 40_000,
+      products: 500,
+      audit: 10_000,
+    }));
+    bankId = (
+      await client.query<{ bank_id: string }>('SELECT bank_id FROM users WHERE username = $1', [
+        `scale-${tag}-officer-0`,
+      ])
+    ).rows[0].bank_id;
+    officer = await login(testApp, `scale-${tag}-officer-0`, DEFAULT_PASSWORD);
+    const owned = (
+      await client.query<{ id: string; username: string }>(
+        `SELECT r.id, u.username FROM financing_requests r
+           JOIN users u ON u.enterprise_id = r.enterprise_id
+          WHERE u.username = $1 LIMIT 1`,
+        [`scale-${tag}-e7`],
+      )
+    ).rows[0];
+    enterpriseRequestId = owned.id;
+    enterprise = await login(testApp, owned.username, DEFAULT_PASSWORD);
+    officerRequestId = (
+      await client.query<{ request_id: string }>(
+        'SELECT request_id FROM matches WHERE bank_id = $1 LIMIT 1',
+        [bankId],
+      )
+    ).rows[0].request_id;
+  }, 600_000);
+
+  afterAll(async () => {
+    await client?.end();
+    await testApp?.close();
+  }, 300_000);
+
+  async function explain(sql: string, parameters: unknown[]): Promise<string[]> {
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+      `EXPLAIN (FORMAT JSON) ${sql}`,
+      parameters,
+    );
+    return seqScans(rows[0]['QUERY PLAN'][0].Plan);
+  }
+
+  it('reads a request by id, with the caller and the access check, through indexes', async () => {
+    expect(
+      await explain('SELECT username, role, bank_id, disabled_at FROM users WHERE id = $1', [
+        await userId(`scale-${tag}-officer-0`),
+      ]),
+    ).toEqual([]);
+    expect(
+      await explain(
+        `SELECT r.* FROM financing_requests r
+          WHERE r.id = $1
+            AND EXISTS (SELECT 1 FROM matches m WHERE m.request_id = r.id AND m.bank_id = $2)`,
+        [officerRequestId, bankId],
+      ),
+    ).toEqual([]);
+    expect(
+      await explain('SELECT * FROM matches WHERE request_id = $1 ORDER BY dispatched_at', [
+        officerRequestId,
+      ]),
+    ).toEqual([]);
+  });
+
+  it("walks a bank's inbox by keyset without scanning", async () => {
+    const inbox = `SELECT request.* FROM financing_requests request
+       WHERE EXISTS (SELECT 1 FROM matches stake
+                      WHERE stake.request_id = request.id AND stake.bank_id = $1)
+         AND request.status = 'dispatched'
+         AND ($2::timestamptz IS NULL OR (request.created_at, request.id) < ($2::timestamptz, $3::uuid))
+       ORDER BY request.created_at DESC, request.id DESC LIMIT 21`;
+    expect(await explain(inbox, [bankId, null, null])).toEqual([]);
+    expect(
+      await explain(inbox, [bankId, new Date(Date.now() - 200 * 86_400_000), officerRequestId]),
+    ).toEqual([]);
+  });
+
+  it('reaches one week of matches through the dispatch-time index', async () => {
+    // The figures themselves join every matched request and enterprise of the period: over a
+    // long period that is a hash join over whole tables by design (roll-ups are what would
+    // change that, see BENCHMARKS.md B6); the period filter itself must use the index.
+    const scans = await explain(
+      `SELECT e.region_code, count(*) FROM matches m
+         JOIN financing_requests r ON r.id = m.request_id
+         JOIN enterprises e ON e.id = r.enterprise_id
+        WHERE m.dispatched_at >= now() - interval '7 days' AND m.dispatched_at < now()
+        GROUP BY e.region_code`,
+      [],
+    );
+    expect(scans).not.toContain('matches');
+  });
+
+  it('serves each hot route without a sequential scan on any scale table', async () => {
+    const first = await testApp
+      .http()
+      .get(`${API}/financing-requests?status=dispatched&limit=20`)
+      .set(...bearer(officer));
+    const cursor = (first.body as { nextCursor: string | null }).nextCursor;
+    expect(cursor).not.toBeNull();
+    const calls: [string, Session, string][] = [
+      ['request by id', officer, `${API}/financing-requests/${officerRequestId}`],
+      ['inbox page 1', officer, `${API}/financing-requests?status=dispatched&limit=20`],
+      [
+        'inbox page 2',
+        officer,
+        `${API}/financing-requests?status=dispatched&limit=20&cursor=${encodeURIComponent(cursor as string)}`,
+      ],
+      ['suggestions', enterprise, `${API}/financing-requests/${enterpriseRequestId}/suggestions`],
+    ];
+    const zero = Object.fromEntries(SCALE_TABLES.map((table) => [table, 0]));
+    const scans: Record<string, Record<string, number>> = {};
+    for (const [name, session, url] of calls) {
+      const before = await scanCounts();
+      const response = await testApp
+        .http()
+        .get(url)
+        .set(...bearer(session));
+      expect({ name, status: response.status }).toEqual({ name, status: 200 });
+      scans[name] = await scanCounts(before);
+    }
+    expect(scans).toEqual(Object.fromEntries(calls.map(([name]) => [name, zero])));
+  }, 300_000);
+
+  async function userId(username: string): Promise<string> {
+    return (
+      await client.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username])
+    ).rows[0].id;
+  }
+
+  /**
+   * Sequential scans per scale table; with `since`, the increase since then. An idle backend
+   * flushes its counters within PostgreSQL's idle stats interval (10 s), so this waits that out.
+   */
+  async function scanCounts(since?: Record<string, number>): Promise<Record<string, number>> {
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ relname: string; seq_scan: string }>(
+      'SELECT relname, seq_scan::text FROM pg_stat_user_tables WHERE relname = ANY($1)',
+      [SCALE_TABLES],
+    );
+    return Object.fromEntries(
+      rows.map((row) => [row.relname, Number(row.seq_scan) - (since?.[row.relname] ?? 0)]),
+    );
+  }
+});
