@@ -468,6 +468,35 @@ describeInBrowser('web console in a browser', () => {
     expect(after[0].count).toBe(before[0].count);
   }, 120_000);
 
+  it('lets a president edit a product, showing an API field error next to the field', async () => {
+    await signIn(world.bank1.president.username);
+    const [product] = await testApp.dataSource.query<{ name: string }[]>(
+      'SELECT name FROM products WHERE id = $1',
+      [world.bank1.productId],
+    );
+    await go('信贷产品');
+    await page.getByRole('button', { name: `编辑 ${product.name}`, exact: true }).click();
+    const maxRate = page.getByLabel('最高年利率');
+    await expect(maxRate.inputValue()).resolves.toBe('0.06');
+    // Below the minimum (0.03): only the API knows the two fields together.
+    await maxRate.fill('0.02');
+    await confirm().click();
+    await page
+      .locator('.ant-form-item')
+      .filter({ has: maxRate })
+      .getByText(/must not be less than minAnnualRate/)
+      .waitFor();
+    await browser.shot('product-field-error');
+    await maxRate.fill('0.075');
+    await confirm().click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await page
+      .getByRole('row', { name: new RegExp(product.name) })
+      .getByText('3.00% ~ 7.50%')
+      .waitFor();
+    await browser.shot('product-edited');
+  }, 120_000);
+
   it('shows an auditor every view and no control that changes anything', async () => {
     const readOnly = new Set([
       '刷新',
