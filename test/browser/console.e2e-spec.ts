@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../support/app.js';
 import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
 import { buildWorld, World } from '../support/matchmaking.js';
-import { shanghaiDate, turnoverClient } from '../support/turnover.js';
+import { applicationIn, shanghaiDate, turnoverClient } from '../support/turnover.js';
 import { Browser, describeInBrowser, openBrowser } from './browser.js';
 
 /**
@@ -449,6 +449,32 @@ describeInBrowser('web console in a browser', () => {
     await browser.shot('turnover-ledger');
     expect(await turnover.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
   }, 240_000);
+
+  it('writes off an overdue use once a reason is given', async () => {
+    const turnover = turnoverClient(testApp);
+    const fundId = await turnover.createFund(world.admin, { name: '通化市应急周转基金（核销）' });
+    await turnover.inject(world.admin, fundId, '50000000.00');
+    await applicationIn(testApp, 'overdue', {
+      fundId,
+      user: world.userB,
+      bank: world.bank1,
+      approver: world.admin,
+      disburser: world.otherAdmin,
+    });
+    const enterpriseName = '吉林紫鑫药业股份有限公司';
+    await signIn(world.admin.username);
+    await go('周转申请');
+    await page.getByRole('button', { name: `核销 ${enterpriseName}` }).click();
+    await confirm().click();
+    await page.locator('.ant-modal .ant-form-item-explain-error').first().waitFor();
+    await page.getByLabel('说明').fill('企业破产清算，无力偿还');
+    await browser.shot('turnover-write-off');
+    await confirm().click();
+    await page
+      .getByRole('row', { name: new RegExp(enterpriseName) })
+      .locator('[data-status="written_off"]')
+      .waitFor();
+  }, 180_000);
 
   it('lists every bad line of a project import next to its number, importing nothing', async () => {
     await signIn(world.admin.username);

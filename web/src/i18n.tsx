@@ -97,6 +97,7 @@ const MESSAGES = {
   committedAmount: ['承诺续贷金额（元）', 'Committed renewal (yuan)'],
   renewalTermMonths: ['续贷期限（月）', 'Renewal term (months)'],
   repay: ['登记还款', 'Record repayment'],
+  writeOff: ['核销', 'Write off'],
   repaidOn: ['还款日期', 'Repaid on'],
   reject: ['驳回', 'Reject'],
   fee: ['资金占用费', 'Fee'],

@@ -34,7 +34,8 @@ import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-type TurnoverAction = 'commit' | 'renewal' | 'approve' | 'reject' | 'disburse' | 'repay';
+type TurnoverAction =
+  'commit' | 'renewal' | 'approve' | 'reject' | 'disburse' | 'repay' | 'writeOff';
 
 function allowed(application: TurnoverApplicationResponseDto, role: string): TurnoverAction[] {
   if (role === 'bank_president' || role === 'bank_officer') {
@@ -53,8 +54,9 @@ function allowed(application: TurnoverApplicationResponseDto, role: string): Tur
       return ['disburse'];
     case 'disbursed':
     case 'renewed':
-    case 'overdue':
       return ['repay'];
+    case 'overdue':
+      return ['repay', 'writeOff'];
     default:
       return [];
   }
@@ -129,7 +131,7 @@ export function TurnoverPage(): ReactNode {
                     <WriteButton
                       key={action}
                       size="small"
-                      danger={action === 'reject'}
+                      danger={action === 'reject' || action === 'writeOff'}
                       onClick={() => setDialog({ action, application: row })}
                       aria-label={`${t(action)} ${row.enterpriseName}`}
                     >
@@ -258,6 +260,13 @@ function TurnoverDialog({
             body: { repaidOn: values.repaidOn?.format('YYYY-MM-DD') ?? '' },
           });
           break;
+        case 'writeOff':
+          await api('post', '/api/v1/turnover-applications/{id}/write-off', {
+            params,
+            idempotencyKey,
+            body: { reason: values.reason ?? '' },
+          });
+          break;
       }
       onClose(true);
     });
@@ -332,8 +341,12 @@ function TurnoverDialog({
             </Form.Item>
           </>
         ) : null}
-        {action === 'reject' ? (
-          <Form.Item name="reason" label={t('reason')} rules={[{ required: true, max: 500 }]}>
+        {action === 'reject' || action === 'writeOff' ? (
+          <Form.Item
+            name="reason"
+            label={t('reason')}
+            rules={[{ required: true, whitespace: true, max: 1000 }]}
+          >
             <Input.TextArea rows={3} />
           </Form.Item>
         ) : null}
