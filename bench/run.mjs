@@ -618,6 +618,11 @@ async function main() {
     const { runMigrations } = await import('../dist/database/data-source.js');
     await runMigrations(url);
     const pool = new pg.Pool({ connectionString: url, max: 20 });
+    // An idle client is cut when its server shuts down (57P01); unhandled, that 'error' event
+    // would kill the run before it prints its table.
+    pool.on('error', (error) =>
+      log(`bench pool: idle connection lost (${error.code ?? error.message})`),
+    );
     stops.push(() => pool.end());
     meta.postgres = (await pool.query('SHOW server_version')).rows[0].server_version;
 
