@@ -282,7 +282,9 @@ function fitSavings(
   }
   const bySize = amounts
     .map((_, index) => index)
-    .sort((left, right) => Number(amounts[right] - amounts[left]));
+    .sort((left, right) =>
+      amounts[right] > amounts[left] ? 1 : amounts[right] < amounts[left] ? -1 : 0,
+    );
   for (const index of bySize) {
     const gain =
       savingsOf(amounts[index], LONG_USE_DAYS) - savingsOf(amounts[index], SHORT_USE_DAYS);
