@@ -13,27 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+// The built service's own list (npm run seed:scale builds first), so the seed cannot drift from it.
+import { INDUSTRIES } from '../dist/modules/enterprises/enterprise-scale.js';
 
 export const DEFAULT_PASSWORD = 'Scale-seed-password-1';
-
-const INDUSTRIES = [
-  'agriculture',
-  'industry',
-  'construction',
-  'wholesale',
-  'retail',
-  'transport',
-  'warehousing',
-  'postal',
-  'accommodation',
-  'catering',
-  'information_transmission',
-  'software_it',
-  'real_estate',
-  'property_management',
-  'leasing_business',
-  'other',
-];
 
 /** Sizes of the generated world; each `seedScale` run adds one such world under its own tag. */
 export function scaleOptions(overrides = {}) {
@@ -123,7 +106,7 @@ const STEPS = [
       INSERT INTO enterprises (id, name, credit_code, region_code, industry, employees, revenue_fen,
                                assets_fen, scale, scale_standard, tags, created_at)
       SELECT e.id, 'Scale enterprise ${o.tag} ' || e.i, 'S${o.tag}' || lpad(e.i::text, 11, '0'),
-             r.code, (ARRAY[${INDUSTRIES.map((name) => `'${name}'`).join(',')}])[1 + e.i % 16],
+             r.code, (ARRAY[${INDUSTRIES.map((name) => `'${name}'`).join(',')}])[1 + e.i % ${INDUSTRIES.length}],
              CASE e.scale WHEN 'micro' THEN 5 WHEN 'small' THEN 80 WHEN 'medium' THEN 500 ELSE 2000 END,
              CASE e.scale WHEN 'micro' THEN 50000000 WHEN 'small' THEN 1000000000
                           WHEN 'medium' THEN 20000000000 ELSE 100000000000 END::bigint,
