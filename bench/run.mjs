@@ -4,7 +4,8 @@
 // Environment: BENCH_SMOKE=1 (about a second per workload on tiny data, for CI), BENCH_ENTERPRISES
 // and BENCH_REQUESTS (scale data, default 20,000 and 5 per enterprise), BENCH_DURATION (seconds
 // per load run, default 10), DATABASE_URL (otherwise a fresh embedded PostgreSQL in a temp dir),
-// BENCH_RESULTS_DIR (default bench/results).
+// BENCH_RESULTS_DIR (default bench/results), BENCH_ONLY (comma-separated ids such as `B4,B6`: run
+// only the workloads that measure one of them, to iterate on one path without the whole hour).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -25,6 +26,7 @@ const DURATION = SMOKE ? 1 : Number(process.env.BENCH_DURATION ?? 10);
 const ENTERPRISES = SMOKE ? 300 : Number(process.env.BENCH_ENTERPRISES ?? 20_000);
 const REQUESTS = SMOKE ? 1_500 : Number(process.env.BENCH_REQUESTS ?? ENTERPRISES * 5);
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? path.join(ROOT, 'bench', 'results');
+const ONLY = process.env.BENCH_ONLY?.split(',').map((id) => id.trim().toUpperCase());
 const JWT_SECRET = randomBytes(48).toString('base64url');
 const API = '/api/v1';
 
@@ -598,7 +600,7 @@ function printTable(rows) {
 async function main() {
   const stops = [];
   const rows = [];
-  const meta = { smoke: SMOKE, durationSeconds: DURATION };
+  const meta = { smoke: SMOKE, durationSeconds: DURATION, only: ONLY };
   try {
     let url = process.env.DATABASE_URL;
     if (url === undefined) {
@@ -681,6 +683,7 @@ async function main() {
       ['B10', () => benchColdStart()],
     ];
     for (const [name, run] of workloads) {
+      if (ONLY !== undefined && !name.split(', ').some((id) => ONLY.includes(id))) continue;
       log(`running ${name}`);
       rows.push(...(await run()));
     }
