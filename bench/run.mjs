@@ -683,7 +683,9 @@ async function main() {
       ['B10', () => benchColdStart()],
     ];
     for (const [name, run] of workloads) {
-      if (ONLY !== undefined && !name.split(', ').some((id) => ONLY.includes(id))) continue;
+      if (ONLY !== undefined && !name.split(', ').some((id) => ONLY.includes(id))) {
+        continue;
+      }
       log(`running ${name}`);
       rows.push(...(await run()));
     }

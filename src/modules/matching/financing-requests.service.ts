@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { requireAccess, seesEverything } from '../../common/auth/access.js';
+import { seesEverything } from '../../common/auth/access.js';
 import { actorOf, Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -23,6 +23,7 @@ import { MatchEntity } from './match.entity.js';
 import { ReasonDto } from './matches.dto.js';
 import { MatchesService } from './matches.service.js';
 import { lockRequest, moveRequest, yuan } from './request-moves.js';
+import { RequestDetailReader } from './request-detail.js';
 import { RequestTimeline } from './request-timeline.js';
 import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
@@ -69,6 +70,7 @@ export class FinancingRequestsService {
     private readonly notifications: NotificationsService,
     private readonly timeline: RequestTimeline,
     private readonly matches: MatchesService,
+    private readonly detailReader: RequestDetailReader,
   ) {}
 
   create(caller: Caller, dto: CreateFinancingRequestDto): Promise<FinancingRequestResponseDto> {
@@ -226,11 +228,8 @@ export class FinancingRequestsService {
     );
   }
 
-  async get(caller: Caller, id: string): Promise<FinancingRequestDetailDto> {
-    const manager = this.dataSource.manager;
-    const request = await manager.getRepository(FinancingRequestEntity).findOneBy({ id });
-    await this.requireReadable(manager, caller, request);
-    return this.detail(manager, caller, request as FinancingRequestEntity);
+  get(caller: Caller, id: string): Promise<FinancingRequestDetailDto> {
+    return this.detailReader.read(caller, id);
   }
 
   /** The enterprise takes its request back before it is funded; open matches are cancelled. */
@@ -305,28 +304,6 @@ export class FinancingRequestsService {
       before: { status: request.status },
       after: { status, ...details },
     });
-  }
-
-  /** 404 unless the caller may read the request (absent and "not yours" look the same). */
-  private async requireReadable(
-    manager: EntityManager,
-    caller: Caller,
-    request: FinancingRequestEntity | null,
-  ): Promise<void> {
-    if (request === null) {
-      throw DomainError.notFound(ENTITY);
-    }
-    const banks = isBankStaff(caller)
-      ? await manager.query<{ bankId: string }[]>(
-          'SELECT DISTINCT bank_id AS "bankId" FROM matches WHERE request_id = $1',
-          [request.id],
-        )
-      : [];
-    requireAccess(
-      caller,
-      { enterpriseId: request.enterpriseId, bankIds: banks.map((bank) => bank.bankId) },
-      ENTITY,
-    );
   }
 
   /** The request with its matches (bank staff: their bank's only) and its timeline. */

@@ -6,6 +6,7 @@ import { FinancingRequestsService } from './financing-requests.service.js';
 import { MatchViews } from './match-views.js';
 import { MatchesController } from './matches.controller.js';
 import { MatchesService } from './matches.service.js';
+import { RequestDetailReader } from './request-detail.js';
 import { RequestTimeline } from './request-timeline.js';
 
 /**
@@ -20,6 +21,7 @@ import { RequestTimeline } from './request-timeline.js';
     MatchesService,
     MatchViews,
     RequestTimeline,
+    RequestDetailReader,
     DeclineReasonsService,
   ],
   exports: [RequestTimeline, FinancingRequestsService, MatchesService],
