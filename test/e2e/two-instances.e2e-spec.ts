@@ -3,9 +3,10 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { createApp } from '../../src/app-setup.js';
-import { createTestApp, TestApp } from '../support/app.js';
+import { Role } from '../../src/common/auth/role.js';
+import { bearer, createTestApp, insertUser, login, TestApp } from '../support/app.js';
 import { sleep } from '../support/child-app.js';
-import { buildWorld, World } from '../support/matchmaking.js';
+import { API, buildWorld, client, World } from '../support/matchmaking.js';
 import { insertApprovedApplications, shanghaiDate, turnoverClient } from '../support/turnover.js';
 
 const PRINCIPAL_FEN = 50_000_000n;
@@ -165,6 +166,47 @@ describe('two instances on one database', () => {
     ).toEqual([]);
     expect(answers.slice(0, 10).map((response) => response.status)).toEqual(first.map(() => 200));
     await expectInvariants(fundId);
+  });
+
+  it('refuses a user disabled or moved on one instance at the other instance’s next request', async () => {
+    const staff = await insertUser(testApp.dataSource, {
+      username: 'two-instances-officer',
+      role: Role.BankOfficer,
+      bankId: world.bank1.id,
+    });
+    const session = await login(testApp, staff.username);
+    const onSecond = (path: string): Promise<Response> =>
+      request(second.getHttpServer())
+        .get(`${API}${path}`)
+        .set(...bearer(session))
+        .then((response) => response);
+    const patchOnFirst = async (changes: Record<string, unknown>): Promise<void> => {
+      const response = await testApp
+        .http()
+        .patch(`${API}/users/${staff.id}`)
+        .set(...bearer(world.admin.session))
+        .send(changes);
+      expect(response.status).toBe(200);
+    };
+    const requestId = await client(testApp).file(world.userA);
+    await client(testApp).dispatch(world.admin, requestId, world.bank1.id);
+    // A burst in flight on the second instance, so its guard batches reads while the change lands.
+    const burst = Promise.all(Array.from({ length: 30 }, () => onSecond('/auth/me')));
+    expect((await onSecond(`/financing-requests/${requestId}`)).status).toBe(200);
+
+    // Moved to another bank on the first instance: the second no longer shows bank 1's request.
+    await patchOnFirst({ bankId: world.bank2.id });
+    expect((await onSecond(`/financing-requests/${requestId}`)).status).toBe(404);
+    await patchOnFirst({ bankId: world.bank1.id });
+    expect((await onSecond(`/financing-requests/${requestId}`)).status).toBe(200);
+
+    // Disabled on the first instance: out on the second at the very next request.
+    await patchOnFirst({ disabled: true });
+    const next = await onSecond('/auth/me');
+    expect(next.status).toBe(401);
+    expect((next.body as { code: string }).code).toBe('UNAUTHENTICATED');
+    expect((await onSecond(`/financing-requests/${requestId}`)).status).toBe(401);
+    expect((await burst).every((response) => [200, 401].includes(response.status))).toBe(true);
   });
 
   it('marks each use overdue once while both instances’ timers sweep', async () => {

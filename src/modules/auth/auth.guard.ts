@@ -9,18 +9,10 @@ import {
   RoleDeclaration,
 } from '../../common/auth/auth.decorators.js';
 import { Caller } from '../../common/auth/caller.js';
-import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
+import { CallerReader } from './caller-reader.js';
 import { TokenService } from './token.service.js';
-
-interface CallerRow {
-  username: string;
-  role: Role;
-  enterprise_id: string | null;
-  bank_id: string | null;
-  disabled_at: Date | null;
-}
 
 const unauthenticated = (): DomainError =>
   new DomainError(ErrorCode.Unauthenticated, 'A valid access token is required');
@@ -28,17 +20,21 @@ const unauthenticated = (): DomainError =>
 /**
  * Deny by default: every route needs a valid access token unless it is `@Public()`, and a route
  * that declares no `@Auth(...)` is refused outright. The user's row is read on every request, so
- * a disabled account or a changed role takes effect on the next call, not at token expiry.
+ * a disabled account or a changed role takes effect on the next call, not at token expiry (the
+ * reads of concurrent requests are batched, see CallerReader).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger(AuthGuard.name);
+  private readonly callers: CallerReader;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly dataSource: DataSource,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.callers = new CallerReader(dataSource);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -60,10 +56,7 @@ export class AuthGuard implements CanActivate {
     if (!claims) {
       throw unauthenticated();
     }
-    const [row] = await this.dataSource.query<CallerRow[]>(
-      `SELECT username, role, enterprise_id, bank_id, disabled_at FROM users WHERE id = $1`,
-      [claims.sub],
-    );
+    const row = await this.callers.read(claims.sub);
     if (!row || row.disabled_at !== null) {
       throw unauthenticated();
     }
