@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setImmediate } from 'node:timers';
 import { DataSource } from 'typeorm';
 import { seesEverything } from '../../common/auth/access.js';
 import type { Caller } from '../../common/auth/caller.js';
@@ -20,8 +21,9 @@ import type { TimelineRow } from './request-timeline.js';
  * row, hence the same 404), the matches with their names and assignment history, and the
  * timeline, the last three as JSON arrays. Same rows, filters and order as FinancingRequestsService
  * .detail, MatchViews.contexts and RequestTimeline.read, which the write paths still use.
- * $1 request id; $2 the caller sees everything; $3 the caller's enterprise (enterprise users);
- * $4 the caller's bank (bank staff): only that bank's matches and their timeline lines.
+ * One row per read of a batch, the arrays side by side (q): the request id; the caller sees
+ * everything; the caller's enterprise (enterprise users); the caller's bank (bank staff: only that
+ * bank's matches and their timeline lines); `position` says which read a row answers.
  * Amounts and rates travel as text (no float), instants as JSON timestamps.
  */
 const DETAIL_SQL = `
@@ -30,7 +32,7 @@ SELECT r.id, r.enterprise_id AS "enterpriseId", r.project_id AS "projectId",
        r.guarantee_offered AS "guaranteeOffered", r.rate_ceiling::text AS "rateCeiling",
        r.description, r.status, r.created_by AS "createdBy", r.on_behalf AS "onBehalf",
        r.close_reason AS "closeReason", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
-       e.name AS "enterpriseName", p.name AS "projectName",
+       e.name AS "enterpriseName", p.name AS "projectName", q.position::int AS position,
        COALESCE((
          SELECT json_agg(json_build_object(
                   'id', m.id, 'bankId', m.bank_id, 'productId', m.product_id, 'status', m.status,
@@ -66,7 +68,7 @@ SELECT r.id, r.enterprise_id AS "enterpriseId", r.project_id AS "projectId",
            LEFT JOIN users officer ON officer.id = m.officer_id
            LEFT JOIN products product ON product.id = m.product_id
            LEFT JOIN decline_reasons reason ON reason.code = m.decline_reason_code
-          WHERE m.request_id = r.id AND ($4::uuid IS NULL OR m.bank_id = $4::uuid)), '[]'::json)
+          WHERE m.request_id = r.id AND (q.bank_id IS NULL OR m.bank_id = q.bank_id)), '[]'::json)
          AS matches,
        COALESCE((
          SELECT json_agg(json_build_object(
@@ -81,16 +83,17 @@ SELECT r.id, r.enterprise_id AS "enterpriseId", r.project_id AS "projectId",
            LEFT JOIN banks eb ON eb.id = em.bank_id
            LEFT JOIN users actor ON actor.id = ev.actor_id
           WHERE ev.request_id = r.id
-            AND ($4::uuid IS NULL OR ev.match_id IS NULL OR em.bank_id = $4::uuid)), '[]'::json)
+            AND (q.bank_id IS NULL OR ev.match_id IS NULL OR em.bank_id = q.bank_id)), '[]'::json)
          AS timeline
-  FROM financing_requests r
+  FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::uuid[])
+       WITH ORDINALITY AS q (request_id, sees_all, enterprise_id, bank_id, position)
+  JOIN financing_requests r ON r.id = q.request_id
   JOIN enterprises e ON e.id = r.enterprise_id
   LEFT JOIN projects p ON p.id = r.project_id
- WHERE r.id = $1::uuid
-   AND ($2::boolean
-        OR r.enterprise_id = $3::uuid
-        OR EXISTS (SELECT 1 FROM matches stake
-                    WHERE stake.request_id = r.id AND stake.bank_id = $4::uuid))`;
+ WHERE q.sees_all
+    OR r.enterprise_id = q.enterprise_id
+    OR EXISTS (SELECT 1 FROM matches stake
+                WHERE stake.request_id = r.id AND stake.bank_id = q.bank_id)`;
 
 /** A JSON instant as PostgreSQL writes it (ISO 8601 with offset), or null. */
 type Instant = string | null;
@@ -138,6 +141,7 @@ interface MatchJson {
 type TimelineJson = Omit<TimelineRow, 'occurredAt'> & { occurredAt: string };
 
 interface DetailRow extends Omit<FinancingRequestEntity, 'amountFen'> {
+  position: number;
   amountFen: string;
   enterpriseName: string;
   projectName: string | null;
@@ -178,9 +182,25 @@ function toMatchEntity(row: MatchJson, requestId: string): MatchEntity {
   };
 }
 
-/** GET /financing-requests/:id: the detail read, one round trip through a prepared statement. */
+/** One read of a batch: the request and what the caller's access check needs. */
+type DetailKey = [id: string, seesAll: boolean, enterpriseId: string | null, bankId: string | null];
+
+interface Waiter {
+  key: DetailKey;
+  resolve: (row: DetailRow | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * GET /financing-requests/:id. The reads that arrive in the same turn of the event loop go to the
+ * database together, as one execution of a named prepared statement (parsed and planned once per
+ * pooled connection): under load, one round trip serves many requests. Every read is issued after
+ * its request arrived, so nothing is served stale.
+ */
 @Injectable()
 export class RequestDetailReader {
+  private waiting: Waiter[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -188,23 +208,66 @@ export class RequestDetailReader {
 
   async read(caller: Caller, id: string): Promise<FinancingRequestDetailDto> {
     const bankStaff = caller.role === Role.BankOfficer || caller.role === Role.BankPresident;
-    const { rows } = await pgPool(this.dataSource).query<DetailRow>({
-      // Named: each pooled connection parses and plans it once.
-      name: 'financing-request-detail',
-      text: DETAIL_SQL,
-      values: [
-        id,
-        seesEverything(caller),
-        caller.role === Role.Enterprise ? caller.enterpriseId : null,
-        bankStaff ? caller.bankId : null,
-      ],
-    });
-    const row = rows[0];
+    const row = await this.fetch([
+      id,
+      seesEverything(caller),
+      caller.role === Role.Enterprise ? caller.enterpriseId : null,
+      bankStaff ? caller.bankId : null,
+    ]);
     if (row === undefined) {
       throw DomainError.notFound('financing request');
     }
-    const { enterpriseName, projectName, matches: matchRows, timeline, ...columns } = row;
-    const request: FinancingRequestEntity = { ...columns, amountFen: toFenFromDb(row.amountFen) };
+    return this.toDetail(row);
+  }
+
+  private fetch(key: DetailKey): Promise<DetailRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ key, resolve, reject });
+      if (this.waiting.length === 1) {
+        // After the I/O callbacks of this turn, so every request parsed in it joins the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    const column = <T>(index: number): T[] => batch.map(({ key }) => key[index] as T);
+    pgPool(this.dataSource)
+      .query<DetailRow>({
+        name: 'financing-request-details',
+        text: DETAIL_SQL,
+        values: [column(0), column(1), column(2), column(3)],
+      })
+      .then(
+        ({ rows }) => {
+          const byPosition = new Map(rows.map((row) => [row.position, row]));
+          batch.forEach((waiter, index) => waiter.resolve(byPosition.get(index + 1)));
+        },
+        (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
+      );
+  }
+
+  private toDetail(row: DetailRow): FinancingRequestDetailDto {
+    const { enterpriseName, projectName, matches: matchRows, timeline } = row;
+    const request: FinancingRequestEntity = {
+      id: row.id,
+      enterpriseId: row.enterpriseId,
+      projectId: row.projectId,
+      amountFen: toFenFromDb(row.amountFen),
+      termMonths: row.termMonths,
+      purpose: row.purpose,
+      guaranteeOffered: row.guaranteeOffered,
+      rateCeiling: row.rateCeiling,
+      description: row.description,
+      status: row.status,
+      createdBy: row.createdBy,
+      onBehalf: row.onBehalf,
+      closeReason: row.closeReason,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
     const now = this.clock.now();
     const totals = { approvedFen: 0n, disbursedFen: 0n };
     const matches = matchRows.map((match) => {
