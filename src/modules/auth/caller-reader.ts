@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import { setImmediate } from 'node:timers';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../common/auth/role.js';
@@ -45,17 +44,25 @@ export class CallerReader {
       if (!this.scheduled) {
         this.scheduled = true;
         // After the I/O callbacks of this turn, so every request parsed in it joins the batch.
-        setImmediate(() => this.flush(pgPool(this.dataSource)));
+        setImmediate(() => this.flush());
       }
     });
   }
 
-  private flush(pool: Pool): void {
+  private flush(): void {
     const batch = this.waiting;
     this.waiting = new Map();
     this.scheduled = false;
-    pool
-      .query<CallerRow>({ name: 'guard-callers', text: CALLERS_SQL, values: [[...batch.keys()]] })
+    // In the promise chain, so that a pool already closed (shutdown) fails these reads, not the
+    // process.
+    Promise.resolve()
+      .then(() =>
+        pgPool(this.dataSource).query<CallerRow>({
+          name: 'guard-callers',
+          text: CALLERS_SQL,
+          values: [[...batch.keys()]],
+        }),
+      )
       .then(
         ({ rows }) => {
           const byId = new Map(rows.map((row) => [row.id, row]));

@@ -234,12 +234,16 @@ export class RequestDetailReader {
     const batch = this.waiting;
     this.waiting = [];
     const column = <T>(index: number): T[] => batch.map(({ key }) => key[index] as T);
-    pgPool(this.dataSource)
-      .query<DetailRow>({
-        name: 'financing-request-details',
-        text: DETAIL_SQL,
-        values: [column(0), column(1), column(2), column(3)],
-      })
+    // In the promise chain, so that a pool already closed (shutdown) fails these reads, not the
+    // process.
+    Promise.resolve()
+      .then(() =>
+        pgPool(this.dataSource).query<DetailRow>({
+          name: 'financing-request-details',
+          text: DETAIL_SQL,
+          values: [column(0), column(1), column(2), column(3)],
+        }),
+      )
       .then(
         ({ rows }) => {
           const byPosition = new Map(rows.map((row) => [row.position, row]));
