@@ -139,8 +139,16 @@ export class MatchmakingRollups1764301450000 implements MigrationInterface {
         enterprise_id uuid NOT NULL,
         accept_ms bigint NOT NULL
       );
+      -- A month's accept times by day; the median of a longer range walks the times in order
+      -- (all banks, a region, a bank) and stops at the middle one.
       CREATE INDEX matchmaking_accepts_day_idx ON matchmaking_accepts (day)
         INCLUDE (bank_id, region_code, accept_ms);
+      CREATE INDEX matchmaking_accepts_ms_idx ON matchmaking_accepts (accept_ms)
+        INCLUDE (day, bank_id);
+      CREATE INDEX matchmaking_accepts_region_idx ON matchmaking_accepts (region_code, accept_ms)
+        INCLUDE (day, bank_id);
+      CREATE INDEX matchmaking_accepts_bank_idx ON matchmaking_accepts (bank_id, accept_ms)
+        INCLUDE (day);
       CREATE INDEX matchmaking_accepts_enterprise_idx ON matchmaking_accepts (enterprise_id);
 
       -- One match's counters, with sign +1 or -1, into the all-banks scope and its bank's.

@@ -194,12 +194,41 @@ function rollupPart(isTotal: boolean, groupBy: StatsGrouping | null): string {
                   WHERE ${scope} AND ${inRange} AND t.prev_day IS NOT NULL
                     AND t.prev_day < ${rangeStart}
                   GROUP BY 1) r USING (group_key)
-      LEFT JOIN (SELECT ${key('t.bank_id')} AS group_key,
-                        percentile_cont(0.5) WITHIN GROUP (ORDER BY t.accept_ms) AS median
-                   FROM matchmaking_accepts t
-                  WHERE ${inRange} AND ($3::uuid IS NULL OR t.bank_id = $3::uuid)
-                  GROUP BY 1) m USING (group_key)
+      ${median(isTotal ? null : groupBy)}
      WHERE c.matches_pushed > 0`;
+}
+
+/**
+ * The median accept time of each row `c`, as percentile_cont(0.5) computes it (the two middle
+ * values' mean in float8, or the middle one). Over a month, from the month's accept times;
+ * otherwise by walking the group's accept times in order to the middle: `c.matches_accepted`
+ * (the daily counters) says where that is, so no sort of the whole period.
+ */
+function median(groupBy: StatsGrouping | null): string {
+  const inRange = 't.day >= $1::date AND t.day < $2::date';
+  const bank = '($3::uuid IS NULL OR t.bank_id = $3::uuid)';
+  if (groupBy === 'month') {
+    return `LEFT JOIN (SELECT ${GROUPINGS.month.key('t.bank_id')} AS group_key,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY t.accept_ms) AS median
+                     FROM matchmaking_accepts t
+                    WHERE ${inRange} AND ${bank}
+                    GROUP BY 1) m USING (group_key)`;
+  }
+  const group =
+    groupBy === 'region'
+      ? 'AND t.region_code = c.group_key'
+      : groupBy === 'bank'
+        ? 'AND t.bank_id = c.group_key::uuid'
+        : '';
+  return `LEFT JOIN LATERAL (
+            SELECT min(middle.accept_ms)::float8
+                     + (max(middle.accept_ms)::float8 - min(middle.accept_ms)::float8) * 0.5
+                     AS median
+              FROM (SELECT t.accept_ms FROM matchmaking_accepts t
+                     WHERE ${inRange} AND ${bank} ${group}
+                     ORDER BY t.accept_ms
+                    OFFSET (c.matches_accepted - 1) / 2 LIMIT 2 - c.matches_accepted % 2) middle
+          ) m ON true`;
 }
 
 function countsOf(row: FiguresRow): MatchmakingCounts {
