@@ -277,12 +277,15 @@ async function benchReadById(ctx, hello) {
   ];
 }
 
+// The SQL the service runs for a bank's inbox (FinancingRequestsService.list with bank staff):
+// the bank's stakes, carrying the request's status and creation time, joined to the requests.
 const LIST_SQL = `SELECT request.* FROM financing_requests request
-   WHERE EXISTS (SELECT 1 FROM matches stake
-                  WHERE stake.request_id = request.id AND stake.bank_id = $1)
-     AND request.status = 'dispatched'
-     AND ($2::timestamptz IS NULL OR (request.created_at, request.id) < ($2::timestamptz, $3::uuid))
-   ORDER BY request.created_at DESC, request.id DESC LIMIT 21`;
+   INNER JOIN bank_request_stakes stake
+           ON stake.request_id = request.id AND stake.bank_id = $1
+   WHERE stake.request_status = 'dispatched'
+     AND ($2::timestamptz IS NULL
+          OR (stake.request_created_at, stake.request_id) < ($2::timestamptz, $3::uuid))
+   ORDER BY stake.request_created_at DESC, stake.request_id DESC LIMIT 21`;
 
 async function benchInbox(ctx) {
   const { base, pool, bankId, officerToken } = ctx;

@@ -151,7 +151,12 @@ const STEPS = [
     'matches',
     // Each request's matches go to distinct banks, so the one-open-match-per-bank index holds;
     // a funded request has exactly one disbursed match, an open one at least one open match.
+    // Row by row, the roll-up triggers would cost more than the insert: they are off for the
+    // bulk insert and the roll-ups step recomputes them from the raw tables.
     (o) => `
+      ALTER TABLE matches DISABLE TRIGGER matches_bank_request_stakes,
+                          DISABLE TRIGGER matches_matchmaking_rollups_insert,
+                          DISABLE TRIGGER matches_matchmaking_rollups_update;
       INSERT INTO matches (request_id, bank_id, product_id, status, president_id, officer_id,
                            dispatched_by, dispatched_at, response_due_at, accepted_at,
                            approved_at, approved_amount_fen, annual_rate, approved_term_months,
@@ -197,6 +202,14 @@ const STEPS = [
         ) m
         -- Hashed, so a bank's share does not depend on the request's state (both derive from i).
         JOIN seed_banks b ON b.i = ((hashint8(m.i) & 2147483647) + m.k * 3) % ${o.banks};`,
+  ],
+  [
+    'roll-ups (inbox stakes, matchmaking figures)',
+    () => `
+      ALTER TABLE matches ENABLE TRIGGER matches_bank_request_stakes,
+                          ENABLE TRIGGER matches_matchmaking_rollups_insert,
+                          ENABLE TRIGGER matches_matchmaking_rollups_update;
+      SELECT matchmaking_rollups_rebuild();`,
   ],
   [
     'turnover fund and its uses',

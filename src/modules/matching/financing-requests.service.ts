@@ -168,8 +168,11 @@ export class FinancingRequestsService {
   /*
    * Newest first, by (created_at, id) descending; cursor = the last row's pair. Indexes:
    * financing_requests_created_idx for the whole list, _status_idx for the center's queue
-   * (status=submitted), _enterprise_idx for an enterprise's own; bank staff and the bankId filter
-   * go through matches_bank_created_idx inside the EXISTS.
+   * (status=submitted), _enterprise_idx for an enterprise's own. A bank's list (its staff, or
+   * the bankId filter) walks bank_request_stakes, one row per request the bank holds or held a
+   * match for, carrying the request's status and creation time (kept by triggers): one index
+   * range (_status_idx or _created_idx) whatever the bank's share, instead of walking every
+   * request in the status and probing its matches for the bank.
    */
   async list(
     caller: Caller,
@@ -186,35 +189,48 @@ export class FinancingRequestsService {
       throw DomainError.validation('bankId', 'may only name your own bank');
     }
     const limit = query.limit ?? 20;
-    const scope = visibility(caller);
     const builder = this.dataSource
       .getRepository(FinancingRequestEntity)
       .createQueryBuilder('request')
-      .where(scope.sql, scope.parameters)
-      .orderBy('request.created_at', 'DESC')
-      .addOrderBy('request.id', 'DESC')
       .limit(limit + 1);
+    // Bank staff see exactly their bank's stakes; the filter names the bank whose stakes to walk.
+    const stakeBank =
+      isBankStaff(caller) && caller.bankId !== null ? caller.bankId : (query.bankId ?? null);
+    // The list's order and filters, on the stake's copy of the request's columns when walking
+    // a bank's stakes (the same values: the triggers keep them in the writing transaction).
+    const column = (name: string): string =>
+      stakeBank === null ? `request.${name}` : `stake.request_${name}`;
+    if (stakeBank !== null) {
+      builder.innerJoin(
+        'bank_request_stakes',
+        'stake',
+        'stake.request_id = request.id AND stake.bank_id = :stakeBankId',
+        { stakeBankId: stakeBank },
+      );
+    }
+    // The stake join is a bank's staff's whole visibility.
+    const scope =
+      stakeBank !== null && isBankStaff(caller)
+        ? { sql: 'TRUE', parameters: {} }
+        : visibility(caller);
+    builder
+      .where(scope.sql, scope.parameters)
+      .orderBy(column('created_at'), 'DESC')
+      .addOrderBy(column('id'), 'DESC');
     if (query.status !== undefined) {
-      builder.andWhere('request.status = :status', { status: query.status });
+      builder.andWhere(`${column('status')} = :status`, { status: query.status });
     }
     if (query.enterpriseId !== undefined) {
       builder.andWhere('request.enterprise_id = :enterpriseId', {
         enterpriseId: query.enterpriseId,
       });
     }
-    if (query.bankId !== undefined) {
-      builder.andWhere(
-        `EXISTS (SELECT 1 FROM matches filter
-                  WHERE filter.request_id = request.id AND filter.bank_id = :filterBankId)`,
-        { filterBankId: query.bankId },
-      );
-    }
     if (query.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
         position === 0 ? isIsoInstant(key) : isUuid(key),
       );
       builder.andWhere(
-        '(request.created_at, request.id) < (:createdAt::timestamptz, :cursorId::uuid)',
+        `(${column('created_at')}, ${column('id')}) < (:createdAt::timestamptz, :cursorId::uuid)`,
         { createdAt, cursorId: id },
       );
     }

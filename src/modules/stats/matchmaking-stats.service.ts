@@ -23,21 +23,28 @@ interface FiguresRow {
   open_escalations: number;
 }
 
+/** The "all banks" scope of the roll-ups (migration 1764301450000). */
+const ALL_BANKS = "'00000000-0000-0000-0000-000000000000'::uuid";
+
 /**
- * How each grouping names its groups: key, label and sort order, as SQL over `m` (matches),
- * `e` (enterprises), `b` (banks) and `reg` (regions). A fixed list, never caller text.
+ * How each grouping names its groups, as SQL over a roll-up row `t` (its `day`, `region_code`
+ * and bank column `bank`), and how a group key finds its label and sort order over `reg`
+ * (regions) and `b` (banks). A fixed list, never caller text.
  */
-const GROUPINGS: Record<StatsGrouping, { key: string; label: string; sort: string }> = {
-  bank: { key: 'm.bank_id::text', label: 'b.name', sort: 'b.name' },
+const GROUPINGS: Record<
+  StatsGrouping,
+  { key: (bank: string) => string; label: string; sort: string }
+> = {
+  bank: { key: (bank) => `${bank}::text`, label: 'b.name', sort: 'b.name' },
   region: {
-    key: 'e.region_code',
+    key: () => 't.region_code',
     label: 'reg.name',
     sort: "lpad(reg.sort_order::text, 10, '0') || reg.code",
   },
   month: {
-    key: "to_char(m.dispatched_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
-    label: "to_char(m.dispatched_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
-    sort: "to_char(m.dispatched_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+    key: () => "to_char(t.day, 'YYYY-MM')",
+    label: 'f.group_key',
+    sort: 'f.group_key',
   },
 };
 
@@ -59,10 +66,14 @@ const GROUPINGS: Record<StatsGrouping, { key: string; label: string; sort: strin
  *   counts matches still within their deadline as not (yet) on time;
  * - openEscalations: those still `dispatched` with the deadline breached (escalated_at set).
  *
- * Groups and total come from one statement: each match row appears once per scope (its group,
- * and the total), and a request's amount is summed on its first row within the scope. Distinct
- * counts cannot be added up, so the total is computed, never summed from the groups. Money stays
- * in SQL NUMERIC and `bigint`; ratios use decimal.js, half-up.
+ * The figures are read from roll-ups the writing transactions keep (migration
+ * 1764301450000-matchmaking-rollups.ts), exact to the fen, not from the raw tables: counters per
+ * business day × region, for all banks and per bank; distinct enterprises and each request's
+ * demand as the days they were first pushed plus the repeats whose previous day lies before the
+ * range; the accept times one per accepted match, for the median. Distinct counts cannot be
+ * added up, so the total is read from its own scope, never summed from the groups (a request
+ * pushed to two banks is one demand in the total, one in each bank's group). Money stays in SQL
+ * NUMERIC and `bigint`; ratios use decimal.js, half-up.
  */
 @Injectable()
 export class MatchmakingStatsService {
@@ -116,65 +127,108 @@ export class MatchmakingStatsService {
     bankId: string | null,
   ): Promise<FiguresRow[]> {
     const grouping = groupBy === null ? null : GROUPINGS[groupBy];
-    // Without a grouping each match appears once, in the total scope only.
-    const scopes = grouping === null ? '(VALUES (true))' : '(VALUES (true), (false))';
+    const parts = [rollupPart(true, groupBy)];
+    if (groupBy !== null) {
+      parts.push(rollupPart(false, groupBy));
+    }
     return this.dataSource.query<FiguresRow[]>(
-      `WITH pushed AS (
-         SELECT m.id, m.request_id, m.status, m.dispatched_at, m.accepted_at, m.response_due_at,
-                m.escalated_at, m.disbursed_amount_fen, r.enterprise_id,
-                r.amount_fen AS request_amount_fen,
-                ${grouping?.key ?? 'NULL::text'} AS bucket,
-                ${grouping?.label ?? 'NULL::text'} AS bucket_label,
-                ${grouping?.sort ?? 'NULL::text'} AS bucket_sort
-           FROM matches m
-           JOIN financing_requests r ON r.id = m.request_id
-           JOIN enterprises e ON e.id = r.enterprise_id
-           JOIN banks b ON b.id = m.bank_id
-           JOIN regions reg ON reg.code = e.region_code
-          WHERE m.dispatched_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-            AND m.dispatched_at < ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-            AND ($3::uuid IS NULL OR m.bank_id = $3::uuid)
-       ),
-       scoped AS (
-         SELECT scope.is_total,
-                CASE WHEN scope.is_total THEN NULL ELSE p.bucket END AS group_key,
-                CASE WHEN scope.is_total THEN NULL ELSE p.bucket_label END AS group_label,
-                CASE WHEN scope.is_total THEN NULL ELSE p.bucket_sort END AS group_sort,
-                p.id, p.request_id, p.status, p.dispatched_at, p.accepted_at, p.response_due_at,
-                p.escalated_at, p.disbursed_amount_fen, p.enterprise_id, p.request_amount_fen
-           FROM pushed p
-          CROSS JOIN ${scopes} AS scope (is_total)
-       ),
-       ranked AS (
-         SELECT s.*,
-                row_number() OVER (
-                  PARTITION BY s.is_total, s.group_key, s.request_id ORDER BY s.id
-                ) AS request_rank
-           FROM scoped s
-       )
-       SELECT is_total, group_key, group_label,
-              count(DISTINCT enterprise_id)::int AS enterprises_pushed,
-              coalesce(sum(request_amount_fen) FILTER (WHERE request_rank = 1), 0)::text
-                AS demand_fen,
-              count(DISTINCT enterprise_id) FILTER (WHERE status = 'disbursed')::int
-                AS enterprises_funded,
-              coalesce(sum(disbursed_amount_fen) FILTER (WHERE status = 'disbursed'), 0)::text
-                AS disbursed_fen,
-              count(*)::int AS matches_pushed,
-              count(*) FILTER (WHERE accepted_at IS NOT NULL)::int AS matches_accepted,
-              count(*) FILTER (WHERE accepted_at <= response_due_at)::int
-                AS matches_accepted_on_time,
-              (percentile_cont(0.5) WITHIN GROUP (
-                 ORDER BY (extract(epoch FROM accepted_at - dispatched_at) * 1000)::bigint)
-                 FILTER (WHERE accepted_at IS NOT NULL))::numeric::text AS median_milliseconds,
-              count(*) FILTER (WHERE status = 'dispatched' AND escalated_at IS NOT NULL)::int
-                AS open_escalations
-         FROM ranked
-        GROUP BY is_total, group_key, group_label, group_sort
-        ORDER BY is_total, group_sort, group_key`,
+      `SELECT f.is_total, f.group_key, ${grouping?.label ?? 'NULL::text'} AS group_label,
+              (f.first_enterprises + coalesce(f.repeat_enterprises, 0))::int AS enterprises_pushed,
+              (f.first_demand_fen + coalesce(f.repeat_demand_fen, 0))::text AS demand_fen,
+              (f.first_funded + coalesce(f.repeat_funded, 0))::int AS enterprises_funded,
+              f.disbursed_fen::text AS disbursed_fen,
+              f.matches_pushed::int AS matches_pushed,
+              f.matches_accepted::int AS matches_accepted,
+              f.matches_accepted_on_time::int AS matches_accepted_on_time,
+              f.median::numeric::text AS median_milliseconds,
+              f.open_escalations::int AS open_escalations
+         FROM (${parts.join(' UNION ALL ')}) f
+         LEFT JOIN regions reg ON reg.code = f.group_key
+         LEFT JOIN banks b ON b.id::text = f.group_key
+        ORDER BY f.is_total, ${grouping?.sort ?? 'NULL::text'}, f.group_key`,
       [from, to, bankId],
     );
   }
+}
+
+/**
+ * The total (`isTotal`) or the groups, from the three roll-ups over [$1, $2) for bank $3 (or
+ * all banks). A group's distinct figures come from the scope they are distinct in: the bank's
+ * own when grouping by bank, otherwise the total's. Within a month the range starts at the
+ * month's first day (or `from`), so the repeats are those whose previous day precedes that.
+ */
+function rollupPart(isTotal: boolean, groupBy: StatsGrouping | null): string {
+  const grouping = isTotal || groupBy === null ? null : GROUPINGS[groupBy];
+  const key = (bank: string): string => grouping?.key(bank) ?? "''";
+  const scope =
+    !isTotal && groupBy === 'bank'
+      ? `t.scope_bank <> ${ALL_BANKS} AND ($3::uuid IS NULL OR t.scope_bank = $3::uuid)`
+      : `t.scope_bank = coalesce($3::uuid, ${ALL_BANKS})`;
+  const rangeStart =
+    !isTotal && groupBy === 'month'
+      ? "greatest($1::date, date_trunc('month', t.day)::date)"
+      : '$1::date';
+  const inRange = 't.day >= $1::date AND t.day < $2::date';
+  return `
+    SELECT ${isTotal} AS is_total, ${isTotal ? 'NULL::text' : 'c.group_key'} AS group_key,
+           c.matches_pushed, c.matches_accepted, c.matches_accepted_on_time, c.disbursed_fen,
+           c.open_escalations, c.first_enterprises, c.first_funded, c.first_demand_fen,
+           r.repeat_enterprises, r.repeat_funded, r.repeat_demand_fen, m.median
+      FROM (SELECT ${key('t.scope_bank')} AS group_key,
+                   sum(t.matches_pushed) AS matches_pushed,
+                   sum(t.matches_accepted) AS matches_accepted,
+                   sum(t.matches_accepted_on_time) AS matches_accepted_on_time,
+                   sum(t.disbursed_fen) AS disbursed_fen,
+                   sum(t.open_escalations) AS open_escalations,
+                   sum(t.first_enterprises) AS first_enterprises,
+                   sum(t.first_funded_enterprises) AS first_funded,
+                   sum(t.first_demand_fen) AS first_demand_fen
+              FROM matchmaking_daily t
+             WHERE ${scope} AND ${inRange}
+             GROUP BY 1) c
+      LEFT JOIN (SELECT ${key('t.scope_bank')} AS group_key,
+                        count(*) FILTER (WHERE t.kind = 'enterprise') AS repeat_enterprises,
+                        count(*) FILTER (WHERE t.kind = 'funded') AS repeat_funded,
+                        sum(t.amount_fen) FILTER (WHERE t.kind = 'request') AS repeat_demand_fen
+                   FROM matchmaking_presence t
+                  WHERE ${scope} AND ${inRange} AND t.prev_day IS NOT NULL
+                    AND t.prev_day < ${rangeStart}
+                  GROUP BY 1) r USING (group_key)
+      ${median(isTotal ? null : groupBy)}
+     WHERE c.matches_pushed > 0`;
+}
+
+/**
+ * The median accept time of each row `c`, as percentile_cont(0.5) computes it (the two middle
+ * values' mean in float8, or the middle one). Over a month, from the month's accept times;
+ * otherwise by walking the group's accept times in order to the middle: `c.matches_accepted`
+ * (the daily counters) says where that is, so no sort of the whole period.
+ */
+function median(groupBy: StatsGrouping | null): string {
+  const inRange = 't.day >= $1::date AND t.day < $2::date';
+  const bank = '($3::uuid IS NULL OR t.bank_id = $3::uuid)';
+  if (groupBy === 'month') {
+    return `LEFT JOIN (SELECT ${GROUPINGS.month.key('t.bank_id')} AS group_key,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY t.accept_ms) AS median
+                     FROM matchmaking_accepts t
+                    WHERE ${inRange} AND ${bank}
+                    GROUP BY 1) m USING (group_key)`;
+  }
+  const group =
+    groupBy === 'region'
+      ? 'AND t.region_code = c.group_key'
+      : groupBy === 'bank'
+        ? 'AND t.bank_id = c.group_key::uuid'
+        : '';
+  return `LEFT JOIN LATERAL (
+            SELECT min(middle.accept_ms)::float8
+                     + (max(middle.accept_ms)::float8 - min(middle.accept_ms)::float8) * 0.5
+                     AS median
+              FROM (SELECT t.accept_ms FROM matchmaking_accepts t
+                     WHERE ${inRange} AND ${bank} ${group}
+                     ORDER BY t.accept_ms
+                    OFFSET (c.matches_accepted - 1) / 2 LIMIT 2 - c.matches_accepted % 2) middle
+          ) m ON true`;
 }
 
 function countsOf(row: FiguresRow): MatchmakingCounts {
