@@ -6,6 +6,7 @@ import { TurnoverFund1764300600000 } from './1764300600000-turnover-fund.js';
 import { CommissionersEvents1764300700000 } from './1764300700000-commissioners-events.js';
 import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
 import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
+import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CommissionersEvents1764300700000,
   Guarantees1764300800000,
   ScaleIndexes1764301200000,
+  TurnoverMoneyMove1764301500000,
 ];
