@@ -149,7 +149,12 @@ async function load(base, paths, { headers = {}, connections = 50, method = 'GET
           const entry = paths[next++ % paths.length];
           return typeof entry === 'string'
             ? { ...request, path: entry }
-            : { ...request, path: entry.path, headers: { ...request.headers, ...entry.headers } };
+            : {
+                ...request,
+                path: entry.path,
+                headers: { ...request.headers, ...entry.headers },
+                ...(entry.body === undefined ? {} : { body: entry.body }),
+              };
         },
       },
     ],
@@ -357,21 +362,32 @@ async function benchMoney(ctx) {
     headers: { 'idempotency-key': randomUUID() },
     body: { amount: String(ids.length * 1_000_000) + '.00', note: 'bench capital' },
   });
+  // Each use is paid out, then repaid the same day: two money moves per use, both counted.
+  const repaid = JSON.stringify({ repaidOn: businessDate(0) });
   const started = performance.now();
-  await load(
-    base,
-    ids.map((id) => ({
-      path: `${API}/turnover-applications/${id}/disburse`,
-      headers: { 'idempotency-key': randomUUID() },
-    })),
-    {
-      connections: 8,
-      method: 'POST',
-      amount: ids.length,
-      headers: { authorization: `Bearer ${treasurer}` },
-    },
-  );
-  const http = ids.length / ((performance.now() - started) / 1000);
+  for (const [move, body] of [
+    ['disburse', undefined],
+    ['repay', repaid],
+  ]) {
+    await load(
+      base,
+      ids.map((id) => ({
+        path: `${API}/turnover-applications/${id}/${move}`,
+        headers: {
+          'idempotency-key': randomUUID(),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+      })),
+      {
+        connections: 8,
+        method: 'POST',
+        amount: ids.length,
+        headers: { authorization: `Bearer ${treasurer}` },
+      },
+    );
+  }
+  const http = (2 * ids.length) / ((performance.now() - started) / 1000);
 
   // TPC-B-style: 3 updates and an insert, the hot branch row among them, 8 clients.
   await pool.query(`
@@ -422,7 +438,7 @@ async function benchMoney(ctx) {
   return [
     row(
       'B4',
-      `turnover-fund disbursements over HTTP, 8 connections, one fund (${ids.length} ops)`,
+      `turnover-fund disbursements and repayments over HTTP, 8 connections, one fund (${2 * ids.length} ops)`,
       round(http, 0),
       'ops/s',
       round(tpcb, 0),

@@ -7,6 +7,7 @@ import {
   APPLICATION_TRANSITIONS,
   type ApplicationAction,
 } from '../../src/modules/turnover-fund/lifecycle.js';
+import { TurnoverApplicationEntity } from '../../src/modules/turnover-fund/turnover-application.entity.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { buildWorld, Person, problem, World } from '../support/matchmaking.js';
 import {
@@ -234,6 +235,82 @@ describe('turnover applications', () => {
       ]);
       const seenByBank = await http.get(world.bank1.officer, `/turnover-applications/${id}`);
       expect(seenByBank.status).toBe(200);
+    });
+
+    it('writes exactly what it answers: the stored row, the audit row and a replay agree with each money move', async () => {
+      /** The application as TypeORM reads it, in the JSON an audit row holds. */
+      const stored = async (id: string): Promise<Record<string, unknown>> => {
+        const entity = await testApp.dataSource
+          .getRepository(TurnoverApplicationEntity)
+          .findOneByOrFail({ id });
+        return JSON.parse(
+          JSON.stringify(entity, (_key, value: unknown) =>
+            typeof value === 'bigint' ? value.toString() : value,
+          ),
+        ) as Record<string, unknown>;
+      };
+      const audited = async (id: string, action: string) => {
+        const [row] = await testApp.dataSource.query<
+          { before: unknown; after: Record<string, unknown>; journal: string }[]
+        >(
+          `SELECT ae.before, ae.after,
+                  (SELECT j.id::text FROM fund_journals j
+                    WHERE j.application_id = $1::uuid AND j.id::text = ae.after->>'journalId')
+                    AS journal
+             FROM audit_events ae WHERE ae.entity_id = $1::text AND ae.action = $2`,
+          [id, action],
+        );
+        return row;
+      };
+      const move = async (
+        id: string,
+        path: string,
+        action: string,
+        body: Record<string, unknown> = {},
+      ): Promise<void> => {
+        const before = await stored(id);
+        const key = randomUUID();
+        const response = await http.keyed(world.otherAdmin, path, body, key);
+        expect(response.status).toBe(200);
+        const detail = await http.get(world.admin, `/turnover-applications/${id}`);
+        expect(detail.body).toMatchObject(response.body as object);
+        const { journalId, ...after } = (await audited(id, action)).after;
+        expect((await audited(id, action)).before).toEqual(before);
+        expect(after).toEqual(await stored(id));
+        expect((await audited(id, action)).journal).toBe(journalId);
+        const replay = await http.keyed(world.otherAdmin, path, body, key);
+        expect(replay.text).toBe(response.text);
+        // A retry whose read came before the first request's commit finds the answer in the
+        // move itself, and changes nothing.
+        const [raced] = await testApp.dataSource.query<Record<string, unknown>[]>(
+          `SELECT * FROM turnover_money_move($1, $2${', NULL'.repeat(41)})`,
+          [world.otherAdmin.id, key],
+        );
+        expect(raced).toEqual({
+          replayed: true,
+          stored_fingerprint: expect.any(String),
+          stored_status: 200,
+          stored_response: response.text,
+        });
+      };
+
+      const id = await applicationIn(testApp, 'approved', parties(await enterpriseUser(testApp)));
+      await move(id, `/turnover-applications/${id}/disburse`, 'turnover_application.disbursed');
+      await move(id, `/turnover-applications/${id}/repay`, 'turnover_application.repaid', {
+        repaidOn: shanghaiDate(),
+      });
+      const overdue = await applicationIn(
+        testApp,
+        'overdue',
+        parties(await enterpriseUser(testApp)),
+      );
+      await move(
+        overdue,
+        `/turnover-applications/${overdue}/write-off`,
+        'turnover_application.written_off',
+        { reason: '企业破产清算' },
+      );
+      expect(await http.reconcile(world.auditor, fundId)).toMatchObject({ ok: true });
     });
 
     it('counts working days over a weekend and a holiday on a working-day fund, overdue days at the overdue rate', async () => {

@@ -242,8 +242,9 @@ describe('turnover fund under concurrency', () => {
          FROM turnover_applications a JOIN turnover_funds f ON f.id = a.fund_id WHERE a.id = $1`,
       [id],
     );
-    // Hold the fund's row so the disbursement stops at its last statement, everything else
-    // (state move, audit row, notifications) already written inside its transaction.
+    // Hold the fund's row so the disbursement stops at its posting, the last step of its one
+    // statement (turnover_money_move), everything else (state move, audit row, notifications,
+    // the key's answer) already written inside its transaction.
     const blocker = new pg.Client({ connectionString: testApp.database.url });
     await blocker.connect();
     const key = randomUUID();
@@ -257,7 +258,7 @@ describe('turnover fund under concurrency', () => {
         const [waiting] = await testApp.dataSource.query<{ pid: number }[]>(
           `SELECT pid FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock'
-              AND query LIKE '%UPDATE turnover_funds%'`,
+              AND query LIKE '%turnover_money_move%'`,
         );
         pid = waiting?.pid;
         if (pid === undefined) {

@@ -46,6 +46,32 @@ export function fingerprintOf(request: IdempotentRequest): string {
     .digest('hex');
 }
 
+/** A key's stored record, as `idempotency_keys` holds it. */
+export interface StoredAnswer {
+  fingerprint: string;
+  status_code: number;
+  response: string;
+}
+
+/** 409: another request with this key holds its lock. */
+export function requestInFlight(): DomainError {
+  return new DomainError(
+    ErrorCode.IdempotencyRequestInFlight,
+    'A request with this Idempotency-Key is still being processed; retry in a moment',
+  );
+}
+
+/** The stored answer replayed for a request with this fingerprint; 422 for another request. */
+export function replayStored<T>(stored: StoredAnswer, fingerprint: string): IdempotentResult<T> {
+  if (stored.fingerprint !== fingerprint) {
+    throw new DomainError(
+      ErrorCode.IdempotencyKeyReused,
+      'This Idempotency-Key was used with a different request; send a new key',
+    );
+  }
+  return { status: stored.status_code, body: JSON.parse(stored.response) as T };
+}
+
 /**
  * Idempotency keys as the IETF draft and Stripe define them, scoped per user. The key's record is
  * written in the same transaction as the effect it guards, so a rolled-back request leaves no key
@@ -58,6 +84,9 @@ export function fingerprintOf(request: IdempotentRequest): string {
  * 3. otherwise run the use case and store its answer before commit.
  *
  * The answer is stored as the JSON text that was sent, so a replay is byte for byte the same.
+ *
+ * The turnover fund's money moves apply the same rules in one round trip (the SQL function
+ * `turnover_money_move` takes this lock, reads and writes this table in their own statement).
  */
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -87,26 +116,15 @@ export class IdempotencyService implements OnApplicationBootstrap, BeforeApplica
         [caller.userId, key],
       );
       if (!locked) {
-        throw new DomainError(
-          ErrorCode.IdempotencyRequestInFlight,
-          'A request with this Idempotency-Key is still being processed; retry in a moment',
-        );
+        throw requestInFlight();
       }
-      const [stored] = await manager.query<
-        { fingerprint: string; status_code: number; response: string }[]
-      >(
+      const [stored] = await manager.query<StoredAnswer[]>(
         `SELECT fingerprint, status_code, response FROM idempotency_keys
           WHERE user_id = $1 AND key = $2`,
         [caller.userId, key],
       );
       if (stored !== undefined) {
-        if (stored.fingerprint !== fingerprint) {
-          throw new DomainError(
-            ErrorCode.IdempotencyKeyReused,
-            'This Idempotency-Key was used with a different request; send a new key',
-          );
-        }
-        return { status: stored.status_code, body: JSON.parse(stored.response) as T };
+        return replayStored<T>(stored, fingerprint);
       }
       const result = await work(manager);
       await manager.query(

@@ -7,6 +7,7 @@ import { CommissionersEvents1764300700000 } from './1764300700000-commissioners-
 import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
 import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
 import { MatchmakingRollups1764301450000 } from './1764301450000-matchmaking-rollups.js';
+import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Guarantees1764300800000,
   ScaleIndexes1764301200000,
   MatchmakingRollups1764301450000,
+  TurnoverMoneyMove1764301500000,
 ];

@@ -25,18 +25,27 @@ export class AuditService {
       `INSERT INTO audit_events
          (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
-      [
-        entry.actor.userId,
-        entry.actor.role,
-        entry.action,
-        entry.entityType,
-        entry.entityId,
-        toJson(entry.before),
-        toJson(entry.after),
-        entry.actor.requestId,
-      ],
+      auditArguments(entry),
     );
   }
+}
+
+/**
+ * The column values of an audit row, in the order actor_id, actor_role, action, entity_type,
+ * entity_id, before, after, request_id — also what the turnover money moves pass to their SQL
+ * function, so their rows are written exactly as `record` writes them.
+ */
+export function auditArguments(entry: AuditEntry): (string | null)[] {
+  return [
+    entry.actor.userId,
+    entry.actor.role,
+    entry.action,
+    entry.entityType,
+    entry.entityId,
+    toJson(entry.before),
+    toJson(entry.after),
+    entry.actor.requestId,
+  ];
 }
 
 function toJson(value: unknown): string | null {

@@ -5,10 +5,10 @@ import { Actor, Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { AuditService } from '../audit/audit.service.js';
-import { moveApplication } from './application-moves.js';
+import { AuditEntry, AuditService } from '../audit/audit.service.js';
+import { moveApplication, requireSettableColumns } from './application-moves.js';
 import { hydrate } from './hydrate.js';
-import { type ApplicationAction, requireApplicationAction } from './lifecycle.js';
+import { type ApplicationAction, requireApplicationAction, targetOf } from './lifecycle.js';
 import { TurnoverApplicationEntity } from './turnover-application.entity.js';
 import type { ApplicationNames } from './turnover-applications.dto.js';
 import { PartyNotices, TurnoverNotices } from './turnover-notices.js';
@@ -71,6 +71,18 @@ export interface TransitionSpec {
   auditDetails?: Record<string, unknown>;
 }
 
+/** A transition validated and computed in full from a read of the application, not yet made. */
+export interface PreparedTransition extends LoadedApplication {
+  before: TurnoverApplicationEntity;
+  /** The application as the move will leave it (exactly the row the move writes). */
+  application: TurnoverApplicationEntity;
+  /** Column name → value set besides status and updated_at (as `change` named them). */
+  columns: Record<string, unknown>;
+  audit: AuditEntry;
+  noticeKind: string;
+  notices: PartyNotices;
+}
+
 /**
  * One application transition, the same way every time, in the caller's transaction: read and
  * lock the application (404 unless reachable), check the lifecycle table (409), let `change`
@@ -111,6 +123,57 @@ export class ApplicationTransitions {
     });
     await this.notices.send(manager, after, `turnover.${done}`, spec.notices(after, loaded.names));
     return { application: after, names: loaded.names };
+  }
+
+  /**
+   * Everything `run` does short of writing, from `row` (the application as `loadApplication`
+   * selects it, read without a lock): reach (404), the lifecycle table (409), `change`, and the
+   * application, audit row and notices the move will write, with `updatedAt` as its
+   * `updated_at`. For the one-round-trip money moves, whose SQL function makes the move only if
+   * the row is still the version read, so `before` is exactly what it moves from.
+   */
+  async prepare(
+    manager: EntityManager,
+    actor: Actor,
+    id: string,
+    row: Record<string, unknown>,
+    spec: TransitionSpec,
+    updatedAt: Date,
+  ): Promise<PreparedTransition> {
+    const loaded = {
+      application: hydrate(manager, TurnoverApplicationEntity, row),
+      names: namesOf(row),
+    };
+    if (!spec.reach(loaded.application)) {
+      throw DomainError.notFound(APPLICATION_ENTITY);
+    }
+    const before = loaded.application;
+    requireApplicationAction(spec.action, before.status);
+    const columns = await spec.change({ ...loaded, manager, before, now: this.clock.now() });
+    requireSettableColumns(Object.keys(columns));
+    const after = hydrate(manager, TurnoverApplicationEntity, {
+      ...row,
+      ...columns,
+      status: targetOf(spec.action),
+      updated_at: updatedAt,
+    });
+    const done = DONE[spec.action];
+    return {
+      before,
+      application: after,
+      names: loaded.names,
+      columns,
+      audit: {
+        actor,
+        action: `turnover_application.${done}`,
+        entityType: 'turnover_application',
+        entityId: id,
+        before,
+        after: spec.auditDetails === undefined ? after : { ...after, ...spec.auditDetails },
+      },
+      noticeKind: `turnover.${done}`,
+      notices: spec.notices(after, loaded.names),
+    };
   }
 }
 

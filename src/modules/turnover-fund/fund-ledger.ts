@@ -104,10 +104,38 @@ export function balancesOf(row: BalanceRow): Balances {
   };
 }
 
+/**
+ * The arguments of `fund_post_journal` for a posting, in order; throws unless it balances. The
+ * money moves pass the same values to `turnover_money_move`, which posts through that function.
+ */
+export function postingArguments(posting: Posting): unknown[] {
+  requireBalanced(posting.lines);
+  const moves = balanceMoves(posting.lines);
+  return [
+    posting.fundId,
+    moves.cash.toString(),
+    moves.receivable.toString(),
+    moves.capital.toString(),
+    moves.fee_income.toString(),
+    moves.loss.toString(),
+    posting.requireActiveFund === true,
+    posting.kind,
+    posting.applicationId,
+    posting.memo,
+    posting.createdBy,
+    posting.lines.map((_line, index) => index + 1),
+    posting.lines.map((line) => line.account),
+    posting.lines.map((line) => line.side),
+    posting.lines.map((line) => line.amountFen.toString()),
+    posting.journalId,
+  ];
+}
+
 @Injectable()
 export class FundLedger {
   /**
-   * Posts a journal and moves the fund's stored balances in one statement: a guarded UPDATE of
+   * Posts a journal and moves the fund's stored balances in one statement (the SQL function
+   * `fund_post_journal`, migration 1764301500000): a guarded UPDATE of
    * the fund row (no balance that must stay non-negative may go below zero; with
    * `requireActiveFund`, not suspended), then the journal and its lines, written only if that
    * UPDATE changed the row. Answers null, having written nothing, when the guard refused — the
@@ -117,58 +145,12 @@ export class FundLedger {
    * needs, so the lock is held only for what follows (the commit).
    */
   async post(manager: EntityManager, posting: Posting): Promise<PostedJournal | null> {
-    requireBalanced(posting.lines);
-    const moves = balanceMoves(posting.lines);
     const rows = await manager.query<
       (BalanceRow & { journal_id: string; position: string; posted_at: Date })[]
     >(
-      `WITH fund AS (
-         UPDATE turnover_funds
-            SET cash_fen = cash_fen + $2::bigint,
-                receivable_fen = receivable_fen + $3::bigint,
-                capital_fen = capital_fen + $4::bigint,
-                fee_income_fen = fee_income_fen + $5::bigint,
-                loss_fen = loss_fen + $6::bigint
-          WHERE id = $1
-            AND cash_fen + $2::bigint >= 0
-            AND receivable_fen + $3::bigint >= 0
-            AND capital_fen + $4::bigint >= 0
-            AND NOT ($7::boolean AND suspended)
-          RETURNING id, cash_fen, receivable_fen, capital_fen, fee_income_fen, loss_fen
-       ), journal AS (
-         INSERT INTO fund_journals (id, fund_id, kind, application_id, memo, created_by)
-         SELECT $16, id, $8, $9, $10, $11 FROM fund
-         RETURNING id, fund_id, position, posted_at
-       ), lines AS (
-         INSERT INTO fund_journal_lines (journal_id, fund_id, line_no, account, side, amount_fen)
-         SELECT journal.id, journal.fund_id, line.line_no, line.account, line.side, line.amount_fen
-           FROM journal,
-                unnest($12::int[], $13::text[], $14::text[], $15::bigint[])
-                  AS line (line_no, account, side, amount_fen)
-       )
-       SELECT journal.id AS journal_id, journal.position::text AS position, journal.posted_at,
-              fund.cash_fen::text AS cash_fen, fund.receivable_fen::text AS receivable_fen,
-              fund.capital_fen::text AS capital_fen, fund.fee_income_fen::text AS fee_income_fen,
-              fund.loss_fen::text AS loss_fen
-         FROM fund, journal`,
-      [
-        posting.fundId,
-        moves.cash.toString(),
-        moves.receivable.toString(),
-        moves.capital.toString(),
-        moves.fee_income.toString(),
-        moves.loss.toString(),
-        posting.requireActiveFund === true,
-        posting.kind,
-        posting.applicationId,
-        posting.memo,
-        posting.createdBy,
-        posting.lines.map((_line, index) => index + 1),
-        posting.lines.map((line) => line.account),
-        posting.lines.map((line) => line.side),
-        posting.lines.map((line) => line.amountFen.toString()),
-        posting.journalId,
-      ],
+      `SELECT * FROM fund_post_journal($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                       $14, $15, $16)`,
+      postingArguments(posting),
     );
     const [row] = rows;
     if (row === undefined) {

@@ -1,20 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Caller } from '../../common/auth/caller.js';
 import { shanghaiBusinessDate } from '../../common/business-date.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
 import {
-  IdempotencyService,
+  fingerprintOf,
   IdempotentResult,
+  replayStored,
+  requestInFlight,
 } from '../../common/idempotency/idempotency.service.js';
 import { formatFen } from '../../common/money/money.js';
+import { rawQuery } from '../../database/raw-query.js';
+import { postgresErrorCode } from '../../database/transaction.js';
+import { auditArguments } from '../audit/audit.service.js';
 import { ReasonDto } from '../matching/matches.dto.js';
 import { yuan } from '../matching/request-moves.js';
-import { ApplicationTransitions, TransitionSpec } from './application-transitions.js';
+import {
+  APPLICATION_ENTITY,
+  ApplicationTransitions,
+  TransitionSpec,
+} from './application-transitions.js';
 import { chargeForUse, type DayCount, type FeeTerms } from './fees.js';
-import { FundLedger, type JournalKind, type JournalLine } from './fund-ledger.js';
+import { type JournalKind, type JournalLine, postingArguments } from './fund-ledger.js';
+import { statesAllowing, targetOf } from './lifecycle.js';
 import { TurnoverApplicationEntity } from './turnover-application.entity.js';
 import {
   RepayDto,
@@ -22,8 +32,55 @@ import {
   TurnoverApplicationResponseDto,
 } from './turnover-applications.dto.js';
 import { TurnoverCalendar } from './turnover-calendar.js';
+import { noticeArguments } from './turnover-notices.js';
 
 type Answer = IdempotentResult<TurnoverApplicationResponseDto>;
+
+/** SQLSTATEs raised by `turnover_money_move`. */
+const KEY_IN_FLIGHT = 'YQ001';
+const APPLICATION_CHANGED = 'YQ002';
+const POSTING_REFUSED = 'YQ003';
+/** A money move that keeps finding its application changed gives up after this many reads. */
+const MAX_ATTEMPTS = 5;
+const STARTS_OVER = Symbol('starts over');
+
+/**
+ * What a money move reads before it computes: the Idempotency-Key's lock (tried, and released
+ * with this statement: only to answer 409 while another request holds it, as the transactional
+ * path does) and stored answer, the application as `loadApplication` selects it with its row
+ * version, and the database's clock for `updated_at`. One row even when the application is
+ * absent, so a stored answer is replayed first.
+ */
+const READ_FOR_MOVE = `
+  SELECT t.key_free_, t.now_, k.fingerprint AS key_fingerprint_, k.status_code AS key_status_,
+         k.response AS key_response_, a.*, a.xmin::text AS xmin_, f.name AS fund_name_,
+         e.name AS enterprise_name_, b.name AS bank_name_
+    FROM (SELECT pg_try_advisory_xact_lock(hashtextextended($2 || ':' || $3, 0)) AS key_free_,
+                 now() AS now_) AS t
+    LEFT JOIN idempotency_keys k ON k.user_id = $2::text::uuid AND k.key = $3
+    LEFT JOIN (turnover_applications a
+               JOIN turnover_funds f ON f.id = a.fund_id
+               JOIN enterprises e ON e.id = a.enterprise_id
+               JOIN banks b ON b.id = a.bank_id) ON a.id = $1`;
+
+type MoveRow = Record<string, unknown> & {
+  key_free_: boolean;
+  now_: Date;
+  id: string | null;
+  xmin_: string | null;
+} & (
+    | { key_fingerprint_: null }
+    | { key_fingerprint_: string; key_status_: number; key_response_: string }
+  );
+
+type MoveResult =
+  | { replayed: false }
+  | { replayed: true; stored_fingerprint: string; stored_status: number; stored_response: string };
+
+const MONEY_MOVE = `SELECT * FROM turnover_money_move(${Array.from(
+  { length: 43 },
+  (_unused, index) => `$${index + 1}`,
+).join(', ')})`;
 
 /** The fee terms copied onto an application at approval. */
 function feeTermsOf(application: TurnoverApplicationEntity): FeeTerms & { dayCount: DayCount } {
@@ -50,10 +107,11 @@ function feeTermsOf(application: TurnoverApplicationEntity): FeeTerms & { dayCou
 }
 
 /**
- * The fund's money moves on an application, each ONE short transaction behind an
- * Idempotency-Key: the guarded state move (which locks the application row), the audit row and
- * the notifications, then — last, so the fund's hot row is locked only until the commit — one
- * statement that moves the fund's stored balances under their guard and posts the journal.
+ * The fund's money moves on an application, each ONE database statement (hence one short
+ * transaction) behind an Idempotency-Key, after one read: the guarded state move, the audit row,
+ * the notifications and the key's answer, then — last, so the fund's hot row is locked only
+ * until the commit — the posting that moves the fund's stored balances under their guard and
+ * writes the journal (see `pay`).
  *
  * - Disbursement (admin, not the approver): Dr receivable / Cr cash; 409
  *   INSUFFICIENT_FUND_BALANCE when cash is short (nothing is left behind: the whole transaction
@@ -66,9 +124,8 @@ function feeTermsOf(application: TurnoverApplicationEntity): FeeTerms & { dayCou
 @Injectable()
 export class TurnoverPaymentsService {
   constructor(
-    private readonly idempotency: IdempotencyService,
+    private readonly dataSource: DataSource,
     private readonly transitions: ApplicationTransitions,
-    private readonly ledger: FundLedger,
     private readonly calendar: TurnoverCalendar,
   ) {}
 
@@ -211,10 +268,17 @@ export class TurnoverPaymentsService {
   }
 
   /**
-   * The skeleton of every money move: the transition, then the posting; a refused posting
-   * rolls the whole transaction back (state, audit, notifications and the idempotency key).
+   * The skeleton of every money move, in two round trips and no explicit transaction: one read
+   * (the key's lock and stored answer, the application and its names, the database's clock),
+   * then everything validated and computed here, then ONE statement, the SQL function
+   * `turnover_money_move` (migration 1764301500000), that takes the key's lock, moves the
+   * application if it is still the version read, writes the audit row, the notifications and
+   * the key's answer, and posts the journal last. A refused posting rolls all of it back. When
+   * the application changed between the read and the move (or the statement hit a deadlock or
+   * a serialization failure) the whole use case starts over from a fresh read, which then
+   * answers as the locking path would (404, 409 naming the state, or a replay).
    */
-  private pay(
+  private async pay(
     caller: Caller,
     id: string,
     key: string,
@@ -226,38 +290,134 @@ export class TurnoverPaymentsService {
       { account: 'cash', side: 'credit', amountFen: application.principalFen },
     ],
   ): Promise<Answer> {
-    return this.idempotency.execute(
-      caller,
-      key,
-      { scope: `turnover.${kind}:${id}`, body },
-      async (manager) => {
-        const journalId = randomUUID();
-        const { application, names } = await this.transitions.run(
-          manager,
-          actorOf(caller),
-          id,
-          spec(journalId),
-        );
-        const posted = await this.ledger.post(manager, {
-          journalId,
-          fundId: application.fundId,
-          kind,
-          applicationId: id,
-          memo: `${names.enterpriseName} ${application.maturingContractNo}`,
-          createdBy: caller.userId,
-          lines: lines(application),
-          requireActiveFund: kind === 'disbursement',
-        });
-        if (posted === null) {
+    const request = { scope: `turnover.${kind}:${id}`, body };
+    const fingerprint = fingerprintOf(request);
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await this.attempt(
+        caller,
+        id,
+        key,
+        request.scope,
+        fingerprint,
+        kind,
+        spec,
+        lines,
+      );
+      if (answer !== STARTS_OVER) {
+        return answer;
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(`turnover application ${id} kept changing under its ${kind}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+    }
+  }
+
+  private async attempt(
+    caller: Caller,
+    id: string,
+    key: string,
+    scope: string,
+    fingerprint: string,
+    kind: JournalKind,
+    spec: (journalId: string) => TransitionSpec,
+    lines: (application: TurnoverApplicationEntity) => JournalLine[],
+  ): Promise<Answer | typeof STARTS_OVER> {
+    const manager = this.dataSource.manager;
+    const [row] = await rawQuery<MoveRow>(this.dataSource, READ_FOR_MOVE, [id, caller.userId, key]);
+    if (!row.key_free_) {
+      throw requestInFlight();
+    }
+    if (row.key_fingerprint_ !== null) {
+      return replayStored(
+        {
+          fingerprint: row.key_fingerprint_,
+          status_code: row.key_status_,
+          response: row.key_response_,
+        },
+        fingerprint,
+      );
+    }
+    if (row.id === null) {
+      throw DomainError.notFound(APPLICATION_ENTITY);
+    }
+    const journalId = randomUUID();
+    const transition = spec(journalId);
+    const prepared = await this.transitions.prepare(
+      manager,
+      actorOf(caller),
+      id,
+      row,
+      transition,
+      row.now_,
+    );
+    const application = prepared.application;
+    const answer: Answer = {
+      status: 200,
+      body: toApplicationResponse(application, prepared.names),
+    };
+    const posting = postingArguments({
+      journalId,
+      fundId: application.fundId,
+      kind,
+      applicationId: id,
+      memo: `${prepared.names.enterpriseName} ${application.maturingContractNo}`,
+      createdBy: caller.userId,
+      lines: lines(application),
+      requireActiveFund: kind === 'disbursement',
+    });
+    let result: MoveResult;
+    try {
+      [result] = await rawQuery<MoveResult>(this.dataSource, MONEY_MOVE, [
+        caller.userId,
+        key,
+        scope,
+        fingerprint,
+        answer.status,
+        JSON.stringify(answer.body),
+        id,
+        row.xmin_,
+        statesAllowing(transition.action),
+        targetOf(transition.action),
+        row.now_,
+        JSON.stringify(prepared.columns),
+        ...auditArguments(prepared.audit),
+        prepared.noticeKind,
+        ...noticeArguments(application, prepared.notices),
+        ...posting,
+      ]);
+    } catch (error) {
+      switch (postgresErrorCode(error)) {
+        case KEY_IN_FLIGHT:
+          throw requestInFlight();
+        case APPLICATION_CHANGED:
+        case '40001':
+        case '40P01':
+          return STARTS_OVER;
+        case POSTING_REFUSED:
           if (kind !== 'disbursement') {
             // Only a disbursement takes cash; anything else refused means stored balances that
             // no longer match the applications (reconcile the fund).
-            throw new Error(`the ledger refused the ${kind} of turnover application ${id}`);
+            throw new Error(`the ledger refused the ${kind} of turnover application ${id}`, {
+              cause: error,
+            });
           }
           throw await this.refusal(manager, application);
-        }
-        return { status: 200, body: toApplicationResponse(application, names) };
+        default:
+          throw error;
+      }
+    }
+    if (!result.replayed) {
+      return answer;
+    }
+    // The key's first request committed between the read and the move.
+    return replayStored(
+      {
+        fingerprint: result.stored_fingerprint,
+        status_code: result.stored_status,
+        response: result.stored_response,
       },
+      fingerprint,
     );
   }
 

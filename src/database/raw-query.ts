@@ -1,0 +1,37 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+
+/**
+ * One statement on a connection of TypeORM's own pool, through `pg` directly: for the hottest
+ * statements (the turnover fund's money moves), which need neither a query runner nor a
+ * transaction around them. Errors are pg's own (`code` is the SQLSTATE).
+ *
+ * A connection that failed under the statement (its backend terminated, the socket lost: any
+ * error that is not an ordinary statement error) goes back to the pool with that error, so the
+ * pool discards it rather than handing a dead connection to the next caller.
+ */
+export async function rawQuery<T>(
+  dataSource: DataSource,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const client = await pool.connect();
+  let result;
+  try {
+    result = await client.query(sql, parameters);
+  } catch (error) {
+    client.release(isStatementError(error) ? undefined : (error as Error));
+    throw error;
+  }
+  client.release();
+  return result.rows as T[];
+}
+
+/** An error the server raised for the statement alone; the connection is still good. */
+function isStatementError(error: unknown): boolean {
+  const { severity, code } = (error ?? {}) as { severity?: unknown; code?: unknown };
+  return (
+    severity === 'ERROR' && typeof code === 'string' && !code.startsWith('08') && code !== '57P01'
+  );
+}
