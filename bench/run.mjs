@@ -5,7 +5,8 @@
 // and BENCH_REQUESTS (scale data, default 20,000 and 5 per enterprise), BENCH_DURATION (seconds
 // per load run, default 10), DATABASE_URL (otherwise a fresh embedded PostgreSQL in a temp dir),
 // BENCH_RESULTS_DIR (default bench/results), BENCH_ONLY (comma-separated ids such as `B4,B6`: run
-// only the workloads that measure one of them, to iterate on one path without the whole hour).
+// only the workloads that measure one of them, to iterate on one path without the whole hour),
+// BENCH_IMPORT_ROWS (lines of the B7 import, default 100,000).
 import autocannon from 'autocannon';
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
