@@ -5,8 +5,10 @@
 // and BENCH_REQUESTS (scale data, default 20,000 and 5 per enterprise), BENCH_DURATION (seconds
 // per load run, default 10), DATABASE_URL (otherwise a fresh embedded PostgreSQL in a temp dir),
 // BENCH_RESULTS_DIR (default bench/results), BENCH_ONLY (comma-separated ids such as `B4,B6`: run
-// only the workloads that measure one of them, to iterate on one path without the whole hour).
+// only the workloads that measure one of them, to iterate on one path without the whole hour),
+// BENCH_IMPORT_ROWS (lines of the B7 import, default 100,000).
 import autocannon from 'autocannon';
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -193,7 +195,7 @@ async function timed(operation) {
   return { ms: performance.now() - started, result };
 }
 
-async function json(base, pathname, { token, method = 'GET', body, headers = {} } = {}) {
+async function json(base, pathname, { token, method = 'GET', body, rawBody, headers = {} } = {}) {
   const response = await globalThis.fetch(`${base}${pathname}`, {
     method,
     headers: {
@@ -201,7 +203,7 @@ async function json(base, pathname, { token, method = 'GET', body, headers = {} 
       ...(body ? { 'content-type': 'application/json' } : {}),
       ...headers,
     },
-    body: body ? JSON.stringify(body) : undefined,
+    body: rawBody ?? (body ? JSON.stringify(body) : undefined),
   });
   const text = await response.text();
   if (!response.ok) {
@@ -529,6 +531,141 @@ async function benchStats(ctx) {
   ];
 }
 
+const IMPORT_ROWS = SMOKE ? 500 : Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const IMPORT_COLUMNS =
+  'credit_code,project_name,region_code,kind,total_investment,planned_investment,status,' +
+  'started_on,progress_percent,funding_gap,financing_intent,notes';
+
+/**
+ * `COPY … FROM STDIN` of `data` through a plain `pg` client (what pg-copy-streams does, without
+ * the dependency): the client hands each protocol event of the active query to this object.
+ */
+function copyFrom(client, sql, data) {
+  return new Promise((resolve, reject) => {
+    let failure;
+    client.query({
+      submit: (connection) => connection.query(sql),
+      handleCopyInResponse: (connection) => {
+        for (let start = 0; start < data.length; start += 65_536) {
+          connection.sendCopyFromChunk(data.subarray(start, start + 65_536));
+        }
+        connection.endCopyFrom();
+      },
+      handleCommandComplete: () => {},
+      handleError: (error) => (failure = error),
+      handleReadyForQuery: () => (failure === undefined ? resolve() : reject(failure)),
+    });
+  });
+}
+
+/** B7: the project import of IMPORT_ROWS new, valid lines, against a COPY of the same file. */
+async function benchImport(ctx) {
+  const { base, pool, adminToken, appPid } = ctx;
+  // Enterprises of its own: the scale seed's credit codes are not shaped like real ones, and the
+  // import checks the shape.
+  const { CREDIT_CODE_ALPHABET, withCheckCharacter } =
+    await import('../dist/modules/enterprises/credit-code.js');
+  const prefix = Array.from(randomBytes(4), (byte) => CREDIT_CODE_ALPHABET[byte % 31]).join('');
+  const codes = Array.from({ length: Math.min(2_000, IMPORT_ROWS) }, (_, index) => {
+    let body = '';
+    for (let rest = index, digit = 0; digit < 5; digit += 1, rest = Math.floor(rest / 31)) {
+      body = CREDIT_CODE_ALPHABET[rest % 31] + body;
+    }
+    return withCheckCharacter(`91220500${prefix}${body}`);
+  });
+  await pool.query(
+    `INSERT INTO enterprises (name, credit_code, region_code, industry, employees, revenue_fen,
+                              assets_fen, scale, scale_standard, tags)
+     SELECT 'B7 import owner ' || n.code, n.code, e.region_code, e.industry, e.employees,
+            e.revenue_fen, e.assets_fen, e.scale, e.scale_standard, e.tags
+       FROM unnest($1::text[]) AS n(code)
+      CROSS JOIN (SELECT * FROM enterprises ORDER BY id LIMIT 1) AS e`,
+    [codes],
+  );
+  const regions = (await pool.query('SELECT code FROM regions ORDER BY code')).rows.map(
+    (row) => row.code,
+  );
+  const run = randomUUID().slice(0, 8);
+  const lines = [IMPORT_COLUMNS];
+  for (let index = 0; index < IMPORT_ROWS; index += 1) {
+    const started = index % 3 !== 0;
+    lines.push(
+      [
+        codes[index % codes.length],
+        `基准导入项目 ${run}-${index}`,
+        regions[index % regions.length],
+        index % 2 === 0 ? 'new' : '续建',
+        `${100_000_000 + index}.00`,
+        `${20_000_000 + (index % 1000)}.50`,
+        started ? 'started' : 'planned',
+        started ? '2025-03-15' : '',
+        started ? String(index % 100) : '0',
+        index % 4 === 0 ? '3000000.00' : '0',
+        index % 4 === 0 ? '是' : '否',
+        index % 10 === 0 ? '"年度调度, 含逗号的备注"' : '',
+      ].join(','),
+    );
+  }
+  const file = Buffer.from(`${lines.join('\r\n')}\r\n`);
+  const copyOnce = async () => {
+    const client = await pool.connect();
+    try {
+      await client.query(
+        `DROP TABLE IF EXISTS bench_import_scratch;
+         CREATE TABLE bench_import_scratch (${IMPORT_COLUMNS.split(',')
+           .map((column) => `${column} text`)
+           .join(', ')})`,
+      );
+      const { ms } = await timed(() =>
+        copyFrom(client, 'COPY bench_import_scratch FROM STDIN (FORMAT csv, HEADER true)', file),
+      );
+      const [{ count }] = (
+        await client.query('SELECT count(*)::int AS count FROM bench_import_scratch')
+      ).rows;
+      if (count !== IMPORT_ROWS) {
+        throw new Error(`COPY loaded ${count} rows, not ${IMPORT_ROWS}`);
+      }
+      await client.query('DROP TABLE bench_import_scratch');
+      return ms;
+    } finally {
+      client.release();
+    }
+  };
+  // A COPY before and after the import: their mean is the baseline.
+  const copyBefore = await copyOnce();
+  const {
+    result: { ms, result },
+    peakRssMb,
+  } = await withPeakRss(appPid, () =>
+    timed(() =>
+      json(base, `${API}/projects/import`, {
+        token: adminToken,
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        rawBody: file,
+      }),
+    ),
+  );
+  if (result.created !== IMPORT_ROWS) {
+    throw new Error(`import created ${JSON.stringify(result)}, not ${IMPORT_ROWS}`);
+  }
+  const copy = (copyBefore + (await copyOnce())) / 2;
+  return [
+    row(
+      'B7',
+      `POST /projects/import of ${IMPORT_ROWS} new lines (${round(file.length / 2 ** 20, 1)} MiB)`,
+      round(ms, 0),
+      'ms',
+      round(copy, 1),
+      'COPY of the same file into a scratch table (pg)',
+      round(ms / copy, 2),
+      '≤ 5× the COPY',
+      ms / copy <= 5,
+      { peakRssMb: round(peakRssMb, 0) },
+    ),
+  ];
+}
+
 async function benchAudit(ctx) {
   const { base, pool, adminToken, appPid } = ctx;
   // The first call seals whatever the seed (or the app) left unsealed; the second only verifies.
@@ -698,6 +835,7 @@ async function main() {
       ['B4', () => benchMoney(ctx)],
       ['B5', () => benchSuggestions(ctx)],
       ['B6', () => benchStats(ctx)],
+      ['B7', () => benchImport(ctx)],
       ['B8', () => benchAudit(ctx)],
       ['B10', () => benchColdStart()],
     ];

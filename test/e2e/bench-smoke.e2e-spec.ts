@@ -35,7 +35,7 @@ describe('bench smoke (BENCH_SMOKE=1)', () => {
     try {
       expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
 
-      const ids = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B8', 'B9', 'B10'];
+      const ids = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10'];
       for (const id of ids) {
         expect(stdout).toMatch(new RegExp(`^\\| ${id} +\\|`, 'm'));
       }

@@ -129,7 +129,8 @@ describe('key-project CSV import', () => {
   };
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    // A small limit of its own, so the tests of the limit send 2 MiB rather than the default 64.
+    testApp = await createTestApp({ CSV_IMPORT_LIMIT_BYTES: String(2 * 1024 * 1024) });
     const ids: string[] = [];
     for (let index = 0; index < 22; index += 1) {
       ids.push(

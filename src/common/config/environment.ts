@@ -241,6 +241,13 @@ export class Environment {
   @Min(0)
   @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** The largest key-project CSV import; the file is read as a stream, so memory stays flat. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  CSV_IMPORT_LIMIT_BYTES = 64 * 1024 * 1024;
 }
 
 /** Whether the OpenAPI document and Swagger UI are served. */

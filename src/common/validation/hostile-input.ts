@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /** Deeper than any DTO nests; class-transformer recurses per level and would overflow the stack. */
 export const MAX_INPUT_DEPTH = 32;
 
@@ -6,17 +8,20 @@ export const MAX_INPUT_DEPTH = 32;
  * nesting deep enough to exhaust the stack, or a NUL character (PostgreSQL text cannot hold
  * one, so it would fail as a 500 at the database).
  */
+export const NUL_PROBLEM = 'Text may not contain NUL characters';
+
 export function hostileInputProblem(value: unknown): string | undefined {
   const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
   while (pending.length > 0) {
     const { value: current, depth } = pending.pop() as { value: unknown; depth: number };
     if (typeof current === 'string') {
       if (current.includes('\u0000')) {
-        return 'Text may not contain NUL characters';
+        return NUL_PROBLEM;
       }
       continue;
     }
-    if (typeof current !== 'object' || current === null) {
+    // A body left unread as a stream (the CSV import) is checked by its reader as it is read.
+    if (typeof current !== 'object' || current === null || current instanceof Readable) {
       continue;
     }
     if (depth >= MAX_INPUT_DEPTH) {
@@ -24,7 +29,7 @@ export function hostileInputProblem(value: unknown): string | undefined {
     }
     for (const [key, child] of Object.entries(current)) {
       if (key.includes('\u0000')) {
-        return 'Text may not contain NUL characters';
+        return NUL_PROBLEM;
       }
       pending.push({ value: child, depth: depth + 1 });
     }

@@ -20,41 +20,72 @@ export interface ChainedAuditRow {
 
 /** JSON with object keys sorted at every depth, so equal values always serialise equally. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || value === undefined) {
+  // Verify runs this over every row of the chain: the common JSON types come first, and no
+  // intermediate arrays of entries are built.
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(value);
+  }
+  if (value === null) {
     return 'null';
   }
   if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      out += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    }
+    return `${out}]`;
   }
   if (value instanceof Date) {
     return JSON.stringify(value.toISOString());
   }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  const record = value as Record<string, unknown>;
+  // The default sort compares UTF-16 code units, the order the chain was defined with.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) {
+      continue;
+    }
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    first = false;
   }
-  if (typeof value === 'bigint') {
-    return JSON.stringify(value.toString());
-  }
-  return JSON.stringify(value);
+  return `${out}}`;
 }
 
-/** hash = SHA-256(prevHash ‖ canonical row), hex. */
-export function chainHash(prevHash: string, row: ChainedAuditRow): string {
-  const canonical = canonicalJson({
-    action: row.action,
-    actorId: row.actorId,
-    actorRole: row.actorRole,
-    after: row.after,
-    before: row.before,
-    entityId: row.entityId,
-    entityType: row.entityType,
-    id: row.id,
-    occurredAt: row.occurredAt.toISOString(),
-    requestId: row.requestId,
-    sequence: row.sequence,
-  });
+const nullableString = (value: string | null): string =>
+  value === null ? 'null' : JSON.stringify(value);
+
+/**
+ * hash = SHA-256(prevHash ‖ canonical row), hex. `occurredAt` may be given as its ISO-8601
+ * string already (verify reads it so from the database, saving a Date per row).
+ */
+export function chainHash(
+  prevHash: string,
+  row: Omit<ChainedAuditRow, 'occurredAt'> & { occurredAt: Date | string },
+): string {
+  const occurredAt =
+    typeof row.occurredAt === 'string' ? row.occurredAt : row.occurredAt.toISOString();
+  // canonicalJson of the object of these fields, written out: its keys are already in order.
+  const canonical =
+    `{"action":${JSON.stringify(row.action)},"actorId":${nullableString(row.actorId)},` +
+    `"actorRole":${nullableString(row.actorRole)},"after":${canonicalJson(row.after)},` +
+    `"before":${canonicalJson(row.before)},"entityId":${nullableString(row.entityId)},` +
+    `"entityType":${JSON.stringify(row.entityType)},"id":${JSON.stringify(row.id)},` +
+    `"occurredAt":${JSON.stringify(occurredAt)},"requestId":${nullableString(row.requestId)},` +
+    `"sequence":${JSON.stringify(row.sequence)}}`;
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }

@@ -1,28 +1,32 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
-
-/** A survey sheet of a few thousand projects fits many times over; the JSON limit stays 64 KiB. */
-export const CSV_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+import { NUL_PROBLEM } from '../../common/validation/hostile-input.js';
 
 /** Fastify route config (`@RouteConfig(CSV_BODY_ROUTE)`) of the routes that take a CSV body. */
 export const CSV_BODY_ROUTE = { csvBody: true } as const;
 
-const tooLarge = (): DomainError =>
+const MIB = 1024 * 1024;
+
+export function describeLimit(limitBytes: number): string {
+  return limitBytes % MIB === 0 ? `${limitBytes / MIB} MiB` : `${limitBytes} bytes`;
+}
+
+export const csvTooLarge = (limitBytes: number): DomainError =>
   new DomainError(
     ErrorCode.PayloadTooLarge,
-    `The CSV file is larger than ${CSV_BODY_LIMIT_BYTES / (1024 * 1024)} MiB`,
+    `The CSV file is larger than ${describeLimit(limitBytes)}`,
   );
 
 /**
- * Lets `text/csv` bodies in as the raw text, only on routes marked with {@link CSV_BODY_ROUTE}
- * (elsewhere the type stays a 415, as before), with a limit of its own. The body is read here
- * rather than with Fastify's `parseAs: 'string'` so that an oversized file is a DomainError
- * naming this limit: the generic 413 message speaks of the 64 KiB JSON limit. Invalid UTF-8 (a
- * sheet saved as GBK) is refused instead of being read as mojibake. A byte-order mark is kept
- * for the CSV reader to drop.
+ * Lets `text/csv` bodies in, only on routes marked with {@link CSV_BODY_ROUTE} (elsewhere the
+ * type stays a 415, as before), **unread**: the body is the request stream, so the import reads
+ * a file of a hundred thousand lines a piece at a time (see `readCsvBody`) instead of holding
+ * it whole. A declared length over `limitBytes` is refused here at once; a body that declares
+ * none is counted as it is read.
  */
-export function registerCsvBodyParser(fastify: FastifyInstance): void {
+export function registerCsvBodyParser(fastify: FastifyInstance, limitBytes: number): void {
   if (fastify.hasContentTypeParser('text/csv')) {
     return;
   }
@@ -35,51 +39,58 @@ export function registerCsvBodyParser(fastify: FastifyInstance): void {
       );
       return;
     }
-    if (Number(request.headers['content-length']) > CSV_BODY_LIMIT_BYTES) {
-      done(tooLarge(), undefined);
+    if (Number(request.headers['content-length']) > limitBytes) {
+      done(csvTooLarge(limitBytes), undefined);
       return;
     }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let finished = false;
-    const finish = (error: Error | null, body?: string): void => {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      payload.removeListener('data', onData);
-      payload.removeListener('end', onEnd);
-      payload.removeListener('error', onError);
-      done(error, body);
-    };
-    const onData = (chunk: Buffer | string): void => {
+    done(null, payload);
+  });
+}
+
+/**
+ * The text of a CSV body, a piece at a time: at most `limitBytes` (an oversized file is a
+ * DomainError naming this limit: the generic 413 message speaks of the 64 KiB JSON limit), and
+ * UTF-8 (a sheet saved as GBK is refused instead of being read as mojibake). A byte-order mark
+ * is kept for the CSV reader to drop.
+ */
+export async function* readCsvBody(body: Readable, limitBytes: number): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decode = (bytes?: Buffer): string => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    } catch {
+      throw DomainError.validation(
+        'file',
+        'is not valid UTF-8; save the sheet as "CSV UTF-8" and send it again',
+      );
+    }
+  };
+  // What the global hostile-input check does for parsed bodies: PostgreSQL text holds no NUL.
+  const checked = (text: string): string => {
+    if (text.includes('\u0000')) {
+      throw new DomainError(ErrorCode.ValidationFailed, NUL_PROBLEM);
+    }
+    return text;
+  };
+  let received = 0;
+  try {
+    // Not destroyed when the reading stops early: that would cut the connection the answer
+    // (a 413, a 400) still has to go out on.
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<
+      Buffer | string
+    >) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       received += bytes.length;
-      if (received > CSV_BODY_LIMIT_BYTES) {
-        finish(tooLarge());
-        return;
+      if (received > limitBytes) {
+        throw csvTooLarge(limitBytes);
       }
-      chunks.push(bytes);
-    };
-    const onEnd = (): void => {
-      try {
-        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
-          Buffer.concat(chunks, received),
-        );
-        finish(null, text);
-      } catch {
-        finish(
-          DomainError.validation(
-            'file',
-            'is not valid UTF-8; save the sheet as "CSV UTF-8" and send it again',
-          ),
-        );
-      }
-    };
-    const onError = (error: Error): void => finish(error);
-    payload.on('data', onData);
-    payload.on('end', onEnd);
-    payload.on('error', onError);
-    payload.resume();
-  });
+      yield checked(decode(bytes));
+    }
+    yield checked(decode());
+  } finally {
+    // Whatever was not read (the file was refused early) is drained and dropped.
+    if (!body.readableEnded) {
+      body.resume();
+    }
+  }
 }

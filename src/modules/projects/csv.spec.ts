@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { csvLine, parseCsv } from './csv.js';
+import { CsvDocument, CsvReader, csvLine, parseCsv } from './csv.js';
 
 describe('parseCsv', () => {
   it('splits plain records on LF, CRLF and a lone CR', () => {
@@ -68,5 +68,43 @@ describe('parseCsv', () => {
   it('reads back what csvLine writes', () => {
     const values = ['plain', 'with, comma', 'with "quotes"', 'two\nlines', ''];
     expect(parseCsv(csvLine(values)).records[0].fields).toEqual(values);
+  });
+});
+
+describe('CsvReader', () => {
+  const inPieces = (text: string, size: number): CsvDocument => {
+    const reader = new CsvReader();
+    const documents: CsvDocument[] = [];
+    for (let start = 0; start < text.length; start += size) {
+      documents.push(reader.push(text.slice(start, start + size)));
+    }
+    documents.push(reader.end());
+    return {
+      records: documents.flatMap((document) => document.records),
+      errors: documents.flatMap((document) => document.errors),
+    };
+  };
+
+  it('reads text cut anywhere exactly as parseCsv reads it whole', () => {
+    const texts = [
+      '\uFEFFname,notes\r\n"通化, 东昌","他说""好""\r\n第二行"\r\n\r\nlast,x\rnext,"y"\n',
+      'a,b\n"x"y,z\nc,d\r\n5"3,x\n , ,\n"q""",""\r',
+      'a\nb\n"open\nstill open',
+      '\uFEFF\r\n',
+      '',
+    ];
+    for (const text of texts) {
+      const whole = parseCsv(text);
+      for (let size = 1; size <= text.length + 1; size += 1) {
+        expect(inPieces(text, size)).toEqual(whole);
+      }
+    }
+  });
+
+  it('hands over each record as soon as its line has ended', () => {
+    const reader = new CsvReader();
+    expect(reader.push('a,b\nc,"d').records).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+    expect(reader.push('\ne"\n').records).toEqual([{ line: 2, fields: ['c', 'd\ne'] }]);
+    expect(reader.end()).toEqual({ records: [], errors: [] });
   });
 });

@@ -28,17 +28,39 @@ export interface CsvDocument {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
-export function parseCsv(input: string): CsvDocument {
-  const text = input.startsWith(BYTE_ORDER_MARK) ? input.slice(1) : input;
+/** What one pass over buffered text read: the records that ended in it, and where they ended. */
+interface Pass extends CsvDocument {
+  /** Characters of the text that held whole records; the rest waits for more input. */
+  consumed: number;
+  /** The line the first unread character is on. */
+  line: number;
+  /** A quote was left open at the end of the input: nothing after it can be read. */
+  stopped: boolean;
+}
+
+/**
+ * Reads the whole records of `text`, numbering lines from `firstLine`. Unless `final`, a record
+ * that reaches the end of `text` (or whose last character is a CR that may yet be followed by a
+ * LF, or a quote that may yet be doubled) is left unread, with its errors, for the next pass.
+ */
+function readRecords(text: string, firstLine: number, final: boolean): Pass {
   const records: CsvRecord[] = [];
   const errors: CsvSyntaxError[] = [];
-  let line = 1;
+  let line = firstLine;
   let position = 0;
+  const incomplete = (recordStart: number, recordLine: number): Pass => ({
+    records,
+    errors,
+    consumed: recordStart,
+    line: recordLine,
+    stopped: false,
+  });
 
   while (position < text.length) {
+    const recordStart = position;
     const recordLine = line;
     const fields: string[] = [];
-    let recordBroken = false;
+    let recordError: CsvSyntaxError | undefined;
     // One record: fields until an unquoted line break or the end of the text.
     for (;;) {
       let value = '';
@@ -53,29 +75,35 @@ export function parseCsv(input: string): CsvDocument {
               position += 2;
               continue;
             }
+            if (!final && position + 1 >= text.length) {
+              return incomplete(recordStart, recordLine);
+            }
             position += 1;
             closed = true;
             break;
           }
           if (character === '\n' || (character === '\r' && text[position + 1] !== '\n')) {
+            if (!final && position + 1 >= text.length) {
+              return incomplete(recordStart, recordLine);
+            }
             line += 1;
           }
           value += character;
           position += 1;
         }
         if (!closed) {
+          if (!final) {
+            return incomplete(recordStart, recordLine);
+          }
           errors.push({ line: recordLine, message: 'a quoted field is never closed' });
-          return { records, errors };
+          return { records, errors, consumed: text.length, line, stopped: true };
         }
         const next = text[position];
         if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-          if (!recordBroken) {
-            errors.push({
-              line: recordLine,
-              message: 'a closing quote must be followed by a comma or the end of the line',
-            });
-          }
-          recordBroken = true;
+          recordError ??= {
+            line: recordLine,
+            message: 'a closing quote must be followed by a comma or the end of the line',
+          };
           // Skip to the next separator so the rest of the file is still checked.
           while (
             position < text.length &&
@@ -104,6 +132,12 @@ export function parseCsv(input: string): CsvDocument {
         continue;
       }
       // A line break or the end of the text ends the record.
+      if (
+        !final &&
+        (position >= text.length || (position + 1 >= text.length && text[position] === '\r'))
+      ) {
+        return incomplete(recordStart, recordLine);
+      }
       if (text[position] === '\r') {
         position += text[position + 1] === '\n' ? 2 : 1;
         line += 1;
@@ -113,11 +147,71 @@ export function parseCsv(input: string): CsvDocument {
       }
       break;
     }
-    if (!recordBroken && !fields.every((field) => field.trim() === '')) {
+    if (recordError !== undefined) {
+      errors.push(recordError);
+    } else if (!fields.every((field) => field.trim() === '')) {
       records.push({ line: recordLine, fields });
     }
   }
-  return { records, errors };
+  return { records, errors, consumed: position, line, stopped: false };
+}
+
+export function parseCsv(input: string): CsvDocument {
+  const reader = new CsvReader();
+  const first = reader.push(input);
+  const last = reader.end();
+  return {
+    records: [...first.records, ...last.records],
+    errors: [...first.errors, ...last.errors],
+  };
+}
+
+/**
+ * {@link parseCsv} over text that arrives in pieces (a request body read as a stream): each
+ * `push` returns the records completed so far, `end` the rest. Only the record being received
+ * is buffered. A record that does not end in a new piece is read again with the next one, but
+ * only once the buffer has doubled, so a giant field costs linear time, not quadratic.
+ */
+export class CsvReader {
+  private pending = '';
+  private line = 1;
+  private started = false;
+  private stopped = false;
+  /** The buffered length at which reading the unfinished record is worth trying again. */
+  private retryAt = 0;
+
+  push(text: string): CsvDocument {
+    return this.read(text, false);
+  }
+
+  end(): CsvDocument {
+    return this.read('', true);
+  }
+
+  private read(text: string, final: boolean): CsvDocument {
+    if (this.stopped) {
+      return { records: [], errors: [] };
+    }
+    this.pending += text;
+    if (!this.started) {
+      if (this.pending.length === 0 || (!final && BYTE_ORDER_MARK.startsWith(this.pending))) {
+        return { records: [], errors: [] };
+      }
+      this.started = true;
+      if (this.pending.startsWith(BYTE_ORDER_MARK)) {
+        this.pending = this.pending.slice(1);
+      }
+    }
+    if (!final && this.pending.length < this.retryAt) {
+      return { records: [], errors: [] };
+    }
+    const pass = readRecords(this.pending, this.line, final);
+    this.pending = this.pending.slice(pass.consumed);
+    this.line = pass.line;
+    this.stopped = pass.stopped;
+    this.retryAt = this.pending.length * 2;
+    return { records: pass.records, errors: pass.errors };
+  }
 }
 
 /** Quotes a field when it needs it (for tests and exports). */

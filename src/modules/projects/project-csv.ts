@@ -1,7 +1,7 @@
 import { FieldError } from '../../common/errors/domain-error.js';
 import { MONEY_PATTERN, parseYuan } from '../../common/money/money.js';
 import { checkCreditCode, normaliseCreditCode } from '../enterprises/credit-code.js';
-import { parseCsv } from './csv.js';
+import { CsvDocument, CsvReader, CsvRecord } from './csv.js';
 import {
   isCalendarDate,
   normalisePercent,
@@ -143,61 +143,109 @@ export function lineError(line: number, message: string): FieldError {
 
 /** Reads and checks everything that needs no database: syntax, header, values, duplicates. */
 export function parseImportFile(text: string): ParsedImport {
-  const document = parseCsv(text);
-  const errors: FieldError[] = document.errors.map((error) => lineError(error.line, error.message));
-  const [header, ...rows] = document.records;
-  if (header === undefined) {
-    if (errors.length === 0) {
-      errors.push({ field: 'file', message: `is empty; the first line must be: ${IMPORT_HEADER}` });
-    }
-    return { lines: [], errors };
-  }
-  const columns = readHeader(header.fields);
-  if (columns.errors.length > 0) {
-    return {
-      lines: [],
-      errors: [
-        ...columns.errors.map((message) => lineError(header.line, message)),
-        lineError(header.line, `the header must be: ${IMPORT_HEADER}`),
-      ],
-    };
-  }
-  if (rows.length === 0 && errors.length === 0) {
-    errors.push({ field: 'file', message: 'has a header but no project lines' });
+  const reader = new ImportFileReader();
+  const csv = new CsvReader();
+  const lines = [...reader.read(csv.push(text)), ...reader.read(csv.end())];
+  return { lines, errors: reader.finish() };
+}
+
+/**
+ * {@link parseImportFile} a piece at a time, for a file read as a stream: `read` takes the CSV
+ * records (and syntax errors) of each piece and returns its lines that read well; `finish`
+ * returns every error, ordered by line. Only the keys of the lines seen are kept, to find
+ * repeats.
+ */
+export class ImportFileReader {
+  private header?: { line: number; width: number; order: ImportColumn[] };
+  /** A bad header makes the file unreadable: its errors are then the whole answer. */
+  private headerErrors?: FieldError[];
+  private readonly errors: FieldError[] = [];
+  private rows = 0;
+  private readonly firstLineOfKey = new Map<string, number>();
+
+  /** Whether some error was found already (the file will be refused). */
+  get failed(): boolean {
+    return this.headerErrors !== undefined || this.errors.length > 0;
   }
 
-  const lines: ImportLine[] = [];
-  const firstLineOfKey = new Map<string, number>();
-  for (const row of rows) {
-    if (row.fields.length !== header.fields.length) {
-      errors.push(
-        lineError(
-          row.line,
-          `has ${row.fields.length} fields where the header has ${header.fields.length}`,
-        ),
+  read(document: CsvDocument): ImportLine[] {
+    if (this.headerErrors !== undefined) {
+      return [];
+    }
+    this.errors.push(...document.errors.map((error) => lineError(error.line, error.message)));
+    const lines: ImportLine[] = [];
+    for (const row of document.records) {
+      if (this.header === undefined) {
+        const columns = readHeader(row.fields);
+        if (columns.errors.length > 0) {
+          this.headerErrors = [
+            ...columns.errors.map((message) => lineError(row.line, message)),
+            lineError(row.line, `the header must be: ${IMPORT_HEADER}`),
+          ];
+          return [];
+        }
+        this.header = { line: row.line, width: row.fields.length, order: columns.order };
+        continue;
+      }
+      this.rows += 1;
+      const parsed = this.readRow(row, this.header);
+      if (parsed !== undefined) {
+        lines.push(parsed);
+      }
+    }
+    return lines;
+  }
+
+  /** Adds errors found beyond the file itself (against the database). */
+  reject(errors: readonly FieldError[]): void {
+    this.errors.push(...errors);
+  }
+
+  finish(): FieldError[] {
+    if (this.headerErrors !== undefined) {
+      return this.headerErrors;
+    }
+    if (this.header === undefined) {
+      if (this.errors.length === 0) {
+        this.errors.push({
+          field: 'file',
+          message: `is empty; the first line must be: ${IMPORT_HEADER}`,
+        });
+      }
+    } else if (this.rows === 0 && this.errors.length === 0) {
+      this.errors.push({ field: 'file', message: 'has a header but no project lines' });
+    }
+    return this.errors.sort(byLine);
+  }
+
+  private readRow(
+    row: CsvRecord,
+    header: { width: number; order: ImportColumn[] },
+  ): ImportLine | undefined {
+    if (row.fields.length !== header.width) {
+      this.errors.push(
+        lineError(row.line, `has ${row.fields.length} fields where the header has ${header.width}`),
       );
-      continue;
+      return undefined;
     }
     const cells = new Map<ImportColumn, string>();
-    columns.order.forEach((column, index) => cells.set(column, row.fields[index].trim()));
+    header.order.forEach((column, index) => cells.set(column, row.fields[index].trim()));
     const parsed = readLine(row.line, cells);
     if ('messages' in parsed) {
-      errors.push(...parsed.messages.map((message) => lineError(row.line, message)));
-      continue;
+      this.errors.push(...parsed.messages.map((message) => lineError(row.line, message)));
+      return undefined;
     }
     const key = `${parsed.creditCode}\u0000${parsed.name}`;
-    const first = firstLineOfKey.get(key);
+    const first = this.firstLineOfKey.get(key);
     if (first !== undefined) {
-      errors.push(
+      this.errors.push(
         lineError(row.line, `repeats line ${first} (the same credit_code and project_name)`),
       );
-      continue;
+      return undefined;
     }
-    firstLineOfKey.set(key, row.line);
-    lines.push(parsed);
+    this.firstLineOfKey.set(key, row.line);
+    return parsed;
   }
-  errors.sort(byLine);
-  return { lines, errors };
 }
 
 /** Orders errors by line number (a stable sort keeps each line's messages in column order). */

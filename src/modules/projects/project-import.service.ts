@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { shanghaiBusinessDate } from '../../common/business-date.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, actorOf, Caller } from '../../common/auth/caller.js';
 import { DomainError, FieldError } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
-import { inTransaction } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
-import { byLine, ImportLine, lineError, parseImportFile } from './project-csv.js';
+import { AppConfig } from '../../common/config/app-config.js';
+import { CsvDocument, CsvReader } from './csv.js';
+import { readCsvBody } from './csv-body-parser.js';
+import { ImportFileReader, ImportLine, lineError } from './project-csv.js';
 import { checkProjectFacts, mayMove } from './project-rules.js';
 import { ProjectEntity } from './project.entity.js';
 import { ProjectImportResultDto, SurveySource } from './projects.dto.js';
@@ -26,12 +29,22 @@ interface Lookups {
   existing: Map<string, ProjectEntity>;
 }
 
+interface Plan {
+  fields: ProjectFields;
+  current?: ProjectEntity;
+}
+
 const keyOf = (enterpriseId: string, name: string): string => `${enterpriseId}\u0000${name}`;
 
+/** Lines checked and written together: big enough to make round trips rare, small enough to hold. */
+export const IMPORT_BATCH_LINES = 2000;
+
 /**
- * `POST /projects/import`: the city's survey sheet in, all or nothing. Everything is checked
- * before anything is written, inside the transaction that then writes, so the existing rows the
- * checks saw (locked FOR UPDATE) are the ones updated.
+ * `POST /projects/import`: the city's survey sheet in, all or nothing. The body is read as a
+ * stream and handled a batch of lines at a time inside one transaction: each batch is checked
+ * against the database (the existing rows it updates locked FOR UPDATE, so what is compared is
+ * what gets written) and written. The first bad line stops the writing but not the checking, so
+ * one answer lists every bad line; the transaction is then rolled back and nothing is imported.
  */
 @Injectable()
 export class ProjectImportService {
@@ -41,39 +54,58 @@ export class ProjectImportService {
     private readonly dataSource: DataSource,
     private readonly projects: ProjectsService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async import(caller: Caller, body: unknown): Promise<ProjectImportResultDto> {
-    if (typeof body !== 'string') {
+    // The CSV body parser hands over the request stream; any other type has been parsed already.
+    if (!(body instanceof Readable)) {
       throw new DomainError(
         ErrorCode.UnsupportedMediaType,
         'Send the file as the request body with Content-Type: text/csv',
       );
     }
-    const parsed = parseImportFile(body);
-    if (parsed.lines.length === 0) {
-      throw rejected(parsed.errors);
-    }
     const actor = actorOf(caller);
-    const result = await inTransaction(this.dataSource, async (manager) => {
-      const lookups = await this.lookUp(manager, parsed.lines);
+    // Not inTransaction(): a retry could not read the body again.
+    const result = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const regionByKey = await this.regions(manager);
       const today = shanghaiBusinessDate();
-      // The lines that read well are checked against the database even when others did not,
-      // so one answer lists every bad line.
-      const errors: FieldError[] = [...parsed.errors];
-      const plans: { line: ImportLine; fields: ProjectFields; current?: ProjectEntity }[] = [];
-      for (const line of parsed.lines) {
-        const planned = this.plan(line, lookups, today);
-        if ('errors' in planned) {
-          errors.push(...planned.errors);
-        } else {
-          plans.push({ line, ...planned });
+      const file = new ImportFileReader();
+      const csv = new CsvReader();
+      const result = { created: 0, updated: 0, unchanged: 0 };
+      let lines = 0;
+      let batch: ImportLine[] = [];
+      const flush = async (): Promise<void> => {
+        const plans = await this.check(manager, batch, regionByKey, today, file);
+        lines += batch.length;
+        batch = [];
+        if (!file.failed) {
+          await this.write(manager, actor, plans, result);
         }
+      };
+      const take = async (document: CsvDocument): Promise<void> => {
+        batch.push(...file.read(document));
+        if (batch.length >= IMPORT_BATCH_LINES) {
+          await flush();
+        }
+      };
+      for await (const text of readCsvBody(body, this.config.env.CSV_IMPORT_LIMIT_BYTES)) {
+        await take(csv.push(text));
       }
-      if (errors.length > 0) {
-        throw rejected(errors.sort(byLine));
+      await take(csv.end());
+      await flush();
+      const errors = file.finish();
+      if (lines === 0 || errors.length > 0) {
+        throw rejected(errors);
       }
-      return this.write(manager, actor, plans);
+      await this.audit.record(manager, {
+        actor,
+        action: 'project.imported',
+        entityType: 'project_import',
+        entityId: null,
+        after: { ...result, lines },
+      });
+      return result;
     });
     this.logger.log(
       `project import: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`,
@@ -81,13 +113,7 @@ export class ProjectImportService {
     return result;
   }
 
-  private async lookUp(manager: EntityManager, lines: ImportLine[]): Promise<Lookups> {
-    const codes = [...new Set(lines.map((line) => line.creditCode))];
-    const enterprises = await manager.query<{ id: string; credit_code: string }[]>(
-      'SELECT id, credit_code FROM enterprises WHERE credit_code = ANY($1::text[])',
-      [codes],
-    );
-    const enterpriseByCode = new Map(enterprises.map((row) => [row.credit_code, row.id]));
+  private async regions(manager: EntityManager): Promise<Map<string, string>> {
     const regions = await manager.query<{ code: string; name: string }[]>(
       'SELECT code, name FROM regions',
     );
@@ -96,6 +122,44 @@ export class ProjectImportService {
       regionByKey.set(region.code, region.code);
       regionByKey.set(region.name, region.code);
     }
+    return regionByKey;
+  }
+
+  /** The plans of the lines of one batch that may be written; the others' errors go to `file`. */
+  private async check(
+    manager: EntityManager,
+    lines: ImportLine[],
+    regionByKey: Map<string, string>,
+    today: string,
+    file: ImportFileReader,
+  ): Promise<Plan[]> {
+    if (lines.length === 0) {
+      return [];
+    }
+    const lookups = await this.lookUp(manager, lines, regionByKey);
+    const plans: Plan[] = [];
+    for (const line of lines) {
+      const planned = this.plan(line, lookups, today);
+      if ('errors' in planned) {
+        file.reject(planned.errors);
+      } else {
+        plans.push(planned);
+      }
+    }
+    return plans;
+  }
+
+  private async lookUp(
+    manager: EntityManager,
+    lines: ImportLine[],
+    regionByKey: Map<string, string>,
+  ): Promise<Lookups> {
+    const codes = [...new Set(lines.map((line) => line.creditCode))];
+    const enterprises = await manager.query<{ id: string; credit_code: string }[]>(
+      'SELECT id, credit_code FROM enterprises WHERE credit_code = ANY($1::text[])',
+      [codes],
+    );
+    const enterpriseByCode = new Map(enterprises.map((row) => [row.credit_code, row.id]));
     const pairs = lines.flatMap((line) => {
       const enterpriseId = enterpriseByCode.get(line.creditCode);
       return enterpriseId === undefined ? [] : [{ enterpriseId, name: line.name }];
@@ -173,14 +237,18 @@ export class ProjectImportService {
   private async write(
     manager: EntityManager,
     actor: Actor,
-    plans: { line: ImportLine; fields: ProjectFields; current?: ProjectEntity }[],
-  ): Promise<ProjectImportResultDto> {
-    const result = { created: 0, updated: 0, unchanged: 0 };
+    plans: Plan[],
+    result: ProjectImportResultDto,
+  ): Promise<void> {
+    await this.projects.insertMany(
+      manager,
+      actor,
+      plans.filter((plan) => plan.current === undefined).map((plan) => plan.fields),
+      SurveySource.Import,
+    );
+    result.created += plans.filter((plan) => plan.current === undefined).length;
     for (const { fields, current } of plans) {
-      if (current === undefined) {
-        await this.projects.insert(manager, actor, fields, SurveySource.Import);
-        result.created += 1;
-      } else {
+      if (current !== undefined) {
         const saved = await this.projects.apply(
           manager,
           actor,
@@ -195,14 +263,6 @@ export class ProjectImportService {
         }
       }
     }
-    await this.audit.record(manager, {
-      actor,
-      action: 'project.imported',
-      entityType: 'project_import',
-      entityId: null,
-      after: { ...result, lines: plans.length },
-    });
-    return result;
   }
 }
 

@@ -22,7 +22,7 @@ import { Auth, CurrentCaller } from '../../common/auth/auth.decorators.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { Page, PageQueryDto } from '../../common/pagination/pagination.js';
-import { CSV_BODY_LIMIT_BYTES, CSV_BODY_ROUTE } from './csv-body-parser.js';
+import { CSV_BODY_ROUTE } from './csv-body-parser.js';
 import { COLUMN_ALIASES, IMPORT_HEADER } from './project-csv.js';
 import { ProjectImportService } from './project-import.service.js';
 import {
@@ -41,7 +41,7 @@ import { ProjectsService } from './projects.service.js';
 
 const IMPORT_DESCRIPTION = [
   'All or nothing. The body is the CSV file itself (Content-Type: text/csv, UTF-8 with or ',
-  `without a BOM, RFC 4180 quoting, at most ${CSV_BODY_LIMIT_BYTES / (1024 * 1024)} MiB). Header:\n\n`,
+  'without a BOM, RFC 4180 quoting, at most CSV_IMPORT_LIMIT_BYTES, 64 MiB by default). Header:\n\n',
   `    ${IMPORT_HEADER}\n\n`,
   'Columns may come in any order; the first seven are required. Chinese aliases: ',
   Object.entries(COLUMN_ALIASES)
@@ -111,7 +111,7 @@ export class ProjectsController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: `${IMPORT_HEADER}\n` } })
   @ApiOkResponse({ type: ProjectImportResultDto })
-  import(@CurrentCaller() caller: Caller, @Body() csv: string): Promise<ProjectImportResultDto> {
+  import(@CurrentCaller() caller: Caller, @Body() csv: unknown): Promise<ProjectImportResultDto> {
     return this.importer.import(caller, csv);
   }
 

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { AppConfig } from '../../common/config/app-config.js';
 import { registerCsvBodyParser } from './csv-body-parser.js';
 import { ProjectImportService } from './project-import.service.js';
 import { ProjectsController } from './projects.controller.js';
@@ -12,7 +13,10 @@ import { ProjectsService } from './projects.service.js';
   exports: [ProjectsService],
 })
 export class ProjectsModule implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The import takes a text/csv body. The parser is registered here, with the module that needs
@@ -20,6 +24,9 @@ export class ProjectsModule implements OnModuleInit {
    * which is when content-type parsers may still be added.
    */
   onModuleInit(): void {
-    registerCsvBodyParser(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
+    registerCsvBodyParser(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.config.env.CSV_IMPORT_LIMIT_BYTES,
+    );
   }
 }

@@ -286,6 +286,91 @@ export class ProjectsService {
   }
 
   /**
+   * {@link insert} for many projects at once (the CSV import): one statement inserts the
+   * projects and their first survey rows, one more their audit rows, the same rows `insert`
+   * writes one by one.
+   */
+  async insertMany(
+    manager: EntityManager,
+    actor: Actor,
+    many: readonly ProjectFields[],
+    source: SurveySource,
+  ): Promise<void> {
+    if (many.length === 0) {
+      return;
+    }
+    let rows: {
+      id: string;
+      enterprise_id: string;
+      name: string;
+      created_at: Date;
+      updated_at: Date;
+    }[];
+    try {
+      rows = await manager.query(
+        `WITH created AS (
+           INSERT INTO projects
+             (enterprise_id, name, region_code, kind, total_investment_fen, planned_investment_fen,
+              status, started_on, progress_percent, funding_gap_fen, financing_intent, notes)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[],
+                                $6::bigint[], $7::text[], $8::date[], $9::numeric[], $10::bigint[],
+                                $11::boolean[], $12::text[])
+           RETURNING id, enterprise_id, name, created_at, updated_at,
+                     funding_gap_fen, progress_percent, status
+         ), surveyed AS (
+           INSERT INTO project_surveys
+             (project_id, surveyed_on, actor_id, source, old_funding_gap_fen, new_funding_gap_fen,
+              old_progress_percent, new_progress_percent, old_status, new_status)
+           SELECT id, (now() AT TIME ZONE 'Asia/Shanghai')::date, $13, $14, NULL, funding_gap_fen,
+                  NULL, progress_percent, NULL, status
+             FROM created
+         )
+         SELECT id, enterprise_id, name, created_at, updated_at FROM created`,
+        [
+          many.map((fields) => fields.enterpriseId),
+          many.map((fields) => fields.name),
+          many.map((fields) => fields.regionCode),
+          many.map((fields) => fields.kind),
+          many.map((fields) => fields.totalInvestmentFen.toString()),
+          many.map((fields) => fields.plannedInvestmentFen.toString()),
+          many.map((fields) => fields.status),
+          many.map((fields) => fields.startedOn),
+          many.map((fields) => fields.progressPercent),
+          many.map((fields) => fields.fundingGapFen.toString()),
+          many.map((fields) => fields.financingIntent),
+          many.map((fields) => fields.notes),
+          actor.userId,
+          source,
+        ],
+      );
+    } catch (error) {
+      throw translateConstraint(error);
+    }
+    const byKey = new Map(
+      many.map((fields) => [`${fields.enterpriseId}\u0000${fields.name}`, fields]),
+    );
+    await this.audit.recordMany(
+      manager,
+      rows.map((row) => {
+        const fields = byKey.get(`${row.enterprise_id}\u0000${row.name}`) as ProjectFields;
+        const project: ProjectEntity = {
+          id: row.id,
+          ...fields,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        };
+        return {
+          actor,
+          action: 'project.created',
+          entityType: 'project',
+          entityId: project.id,
+          after: { ...project, source },
+        };
+      }),
+    );
+  }
+
+  /**
    * Writes `next` over `current` (locked by the caller) when anything differs: one UPDATE, a
    * survey row when the gap, progress or status moved, and an audit row. Returns `current` as
    * is when nothing changed, so a repeated import or an empty PATCH writes nothing.
