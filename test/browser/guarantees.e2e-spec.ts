@@ -175,6 +175,21 @@ describeInBrowser('guarantees and products in a browser', () => {
       `SELECT status, claim_fen::text FROM guarantees WHERE loan_contract_no = 'JLB-DB-2026-0815'`,
     );
     expect(stored).toEqual([{ status: 'claimed', claim_fen: '50000000' }]);
+
+    // 5. An auditor reads the same books, the claim now in them, and can change nothing.
+    await signIn(world.auditor.username);
+    await go('信保基金担保');
+    await page.getByTestId(`fund-${fundName}`).click();
+    await page
+      .getByTestId('guarantee-ledger')
+      .getByRole('row', { name: new RegExp(`代偿.*${enterpriseName}.*200,000.00 元`) })
+      .waitFor();
+    await page.getByRole('button', { name: '对账' }).click();
+    await page.getByTestId('guarantee-reconciliation').getByText('账实相符').waitFor();
+    await page.waitForLoadState('networkidle');
+    await expect(page.locator('[data-write]').count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: '申请担保' }).count()).resolves.toBe(0);
+    await browser.shot('auditor-books');
   }, 240_000);
 
   it('lets the center list a product for a bank with its eligibility and tags', async () => {

@@ -274,6 +274,7 @@ function FundReport({ fundId }: { fundId: string }): ReactNode {
       pagination={false}
       data-testid={testId}
       dataSource={rows}
+      onRow={(row) => (row.key === 'total' ? { style: { fontWeight: 600 } } : {})}
       columns={[{ title: t(title), dataIndex: 'label' }, ...figures]}
     />
   );
