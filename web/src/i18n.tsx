@@ -259,16 +259,6 @@ const MESSAGES = {
   intents: ['融资意向', 'Intents'],
   recordIntent: ['登记意向', 'Record an intent'],
   convert: ['转为融资需求', 'Convert to a request'],
-  badMoney: [
-    '请输入金额（元），最多两位小数，如 1000000.00',
-    'An amount in yuan, at most 2 decimals, e.g. 1000000.00',
-  ],
-  badRate: [
-    '请输入 0 到 1 之间的小数，最多 6 位，如 0.007',
-    'A decimal between 0 and 1, at most 6 places, e.g. 0.007',
-  ],
-  badShare: ['请输入大于 0、不超过 1 的小数，如 0.4', 'A decimal above 0 and at most 1, e.g. 0.4'],
-  badMultiple: ['请输入倍数，如 10 或 7.5', 'A multiple such as 10 or 7.5'],
   // guarantees & products (console-guar)
   gRequired: ['此项必填', 'Required'],
   gTooLong: ['内容过长', 'Too long'],
@@ -361,6 +351,16 @@ const MESSAGES = {
   indRealEstate: ['房地产开发经营', 'Real estate'],
   indPropertyManagement: ['物业管理', 'Property management'],
   indLeasingBusiness: ['租赁和商务服务业', 'Leasing and business services'],
+  badMoney: [
+    '请输入金额（元），最多两位小数，如 1000000.00',
+    'An amount in yuan, at most 2 decimals, e.g. 1000000.00',
+  ],
+  badRate: [
+    '请输入 0 到 1 之间的小数，最多 6 位，如 0.007',
+    'A decimal between 0 and 1, at most 6 places, e.g. 0.007',
+  ],
+  badShare: ['请输入大于 0、不超过 1 的小数，如 0.4', 'A decimal above 0 and at most 1, e.g. 0.4'],
+  badMultiple: ['请输入倍数，如 10 或 7.5', 'A multiple such as 10 or 7.5'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;
