@@ -138,7 +138,7 @@ export function ProductsPage(): ReactNode {
     });
   };
   // Bank staff create their own bank's products; the center creates one for a bank it picks.
-  const creates = canWrite(me.role);
+  const creates = me.role === 'admin' || me.bankId !== null;
   return (
     <Card
       title={t('products')}
