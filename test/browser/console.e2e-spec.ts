@@ -504,13 +504,13 @@ describeInBrowser('web console in a browser', () => {
     await page.getByRole('button', { name: `编辑 ${product.name}`, exact: true }).click();
     const maxRate = page.getByLabel('最高年利率');
     await expect(maxRate.inputValue()).resolves.toBe('0.06');
-    // Below the minimum (0.03): only the API knows the two fields together.
+    // Below the minimum (0.03): refused under the field, in Chinese, before the API is asked.
     await maxRate.fill('0.02');
     await confirm().click();
     await page
       .locator('.ant-form-item')
       .filter({ has: maxRate })
-      .getByText(/must not be less than minAnnualRate/)
+      .getByText('不能小于最低值')
       .waitFor();
     await browser.shot('product-field-error');
     await maxRate.fill('0.075');

@@ -220,7 +220,9 @@ describe('guarantee fund (信保基金)', () => {
         status: 'applied',
         fee: '21000.00',
         bankId: world.bank1.id,
+        bankName: '吉林银行通化分行',
         enterpriseId: world.enterpriseA,
+        enterpriseName: '通化东宝药业股份有限公司',
       });
       expect((await fundOf(fund.id)).outstanding).toBe('0.00');
 
@@ -576,7 +578,14 @@ describe('guarantee fund (信保基金)', () => {
         principal: '100.00',
         termMonths: 6,
       });
-      expect(ownLoan.body).toMatchObject({ bankId: world.bank2.id });
+      // The borrower's name comes with the guarantee, though the bank cannot list the enterprise.
+      expect(ownLoan.body).toMatchObject({
+        bankId: world.bank2.id,
+        enterpriseName: '通化东宝药业股份有限公司',
+      });
+      expect(
+        (await http.get(world.bank2.officer, `/enterprises/${world.enterpriseA}`)).status,
+      ).toBe(404);
     });
 
     it('keeps the ledger append-only in the database', async () => {

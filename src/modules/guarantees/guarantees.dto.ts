@@ -266,8 +266,12 @@ export class GuaranteeResponseDto {
   fundId: string;
   @ApiProperty({ format: 'uuid' })
   bankId: string;
+  @ApiProperty({ example: '吉林银行通化分行' })
+  bankName: string;
   @ApiProperty({ format: 'uuid' })
   enterpriseId: string;
+  @ApiProperty({ example: '通化东宝药业股份有限公司' })
+  enterpriseName: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   matchId: string | null;
   @ApiProperty({ nullable: true, type: String })
@@ -435,6 +439,8 @@ export interface GuaranteeRow {
   fund_id: string;
   bank_id: string;
   enterprise_id: string;
+  bank_name: string;
+  enterprise_name: string;
   match_id: string | null;
   loan_contract_no: string | null;
   principal_fen: string;
@@ -514,7 +520,9 @@ export function toGuaranteeResponse(row: GuaranteeRow, warnings: string[]): Guar
     id: row.id,
     fundId: row.fund_id,
     bankId: row.bank_id,
+    bankName: row.bank_name,
     enterpriseId: row.enterprise_id,
+    enterpriseName: row.enterprise_name,
     matchId: row.match_id,
     loanContractNo: row.loan_contract_no,
     principal: money(row.principal_fen),

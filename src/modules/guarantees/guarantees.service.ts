@@ -40,10 +40,17 @@ import {
 } from './guarantees.dto.js';
 import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
+/*
+ * The parties' names come along (a primary-key lookup each) so that a list shows them whatever
+ * the caller may list of the registries: a bank's staff see the borrower of their own guarantee.
+ * Qualified by the table name, which also works in INSERT/UPDATE … RETURNING.
+ */
 const COLUMNS = `id, fund_id, bank_id, enterprise_id, match_id, loan_contract_no, principal_fen,
   term_months, annual_fee_rate, fee_fen, shares, status, reason, claim_fen, claim_split,
   recovered_fen, recovery_split, approved_at, activated_at, released_at, claimed_at,
-  recovered_at, created_at`;
+  recovered_at, created_at,
+  (SELECT b.name FROM banks b WHERE b.id = guarantees.bank_id) AS bank_name,
+  (SELECT e.name FROM enterprises e WHERE e.id = guarantees.enterprise_id) AS enterprise_name`;
 
 function isBankStaff(caller: Caller): boolean {
   return caller.role === Role.BankOfficer || caller.role === Role.BankPresident;

@@ -787,7 +787,9 @@ export interface GuaranteeResponseDto {
   id: string;
   fundId: string;
   bankId: string;
+  bankName: string;
   enterpriseId: string;
+  enterpriseName: string;
   matchId: string | null;
   loanContractNo: string | null;
   principal: string;

@@ -1,4 +1,4 @@
-import { Button, Card, Form, Input, InputNumber, Select, Space, Table } from 'antd';
+import { Button, Card, Form, Input, InputNumber, Radio, Select, Space, Table } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type {
@@ -7,24 +7,48 @@ import type {
   MatchResponseDto,
   RiskSharesDto,
 } from '../api/schema';
-import { actionColumn, FormDialog, newKey, useAction, WriteButton } from '../components/forms';
+import {
+  actionColumn,
+  FormDialog,
+  newKey,
+  openableRow,
+  useAction,
+  WriteButton,
+} from '../components/forms';
+import { BankPicker, EnterprisePicker } from '../components/pickers';
+import { MONEY, moneyRules, RATE } from '../components/rules';
 import { StatusTag } from '../components/status';
 import { dateTime, yuan } from '../format';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { FundBooks } from './guarantee-books';
 
 /** As the API checks them (IsMoney, the share and multiple patterns, the annual rate). */
-const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const SHARE = /^(0\.\d{1,10}|1(\.0{1,10})?)$/;
 const MULTIPLE = /^\d{1,4}(\.\d{1,2})?$/;
-const RATE = /^0\.\d{1,6}$/;
+/** guarantees.dto.ts / matches.dto.ts. */
+const MAX_TERM_MONTHS = 600;
+const MAX_REASON_LENGTH = 1000;
+const MAX_CONTRACT_NO_LENGTH = 100;
 
 type GuaranteeAction = 'approve' | 'reject' | 'activate' | 'release' | 'claim' | 'recover';
+type Status = GuaranteeResponseDto['status'];
 
 /** What the center may do next with a guarantee in each state (the API's lifecycle). */
-const NEXT: Record<GuaranteeResponseDto['status'], GuaranteeAction[]> = {
+const CENTER_NEXT: Record<Status, GuaranteeAction[]> = {
   applied: ['approve', 'reject'],
   approved: ['activate', 'release'],
+  active: ['release', 'claim'],
+  claimed: ['recover'],
+  released: [],
+  rejected: [],
+  recovered: [],
+};
+
+/** The lending bank's own moves: approval, rejection and activation are the center's. */
+const BANK_NEXT: Record<Status, GuaranteeAction[]> = {
+  applied: [],
+  approved: ['release'],
   active: ['release', 'claim'],
   claimed: ['recover'],
   released: [],
@@ -35,39 +59,48 @@ const NEXT: Record<GuaranteeResponseDto['status'], GuaranteeAction[]> = {
 /** Money moves on these, so each dialog sends one Idempotency-Key however often it is retried. */
 const MONEY_ACTIONS: GuaranteeAction[] = ['activate', 'claim', 'recover'];
 
-type Names = Map<string, string>;
-
-/** Guarantee funds (信保基金) and their guarantees, with the center's actions on both. */
+/**
+ * Guarantee funds (信保基金) and their guarantees. The center runs the funds and every move; a
+ * bank's staff apply for guarantees of their loans and release, claim and recover them; the
+ * center and auditors open a fund's books (journal, reconciliation, report).
+ */
 export function GuaranteesPage(): ReactNode {
   const { t, label } = useT();
   const { me } = useSession();
   const admin = me.role === 'admin';
+  const bankStaff = me.role === 'bank_officer' || me.role === 'bank_president';
+  const seesBooks = admin || me.role === 'auditor';
+  const next = admin ? CENTER_NEXT : bankStaff ? BANK_NEXT : null;
   const [funds, setFunds] = useState<GuaranteeFundResponseDto[]>([]);
   const [guarantees, setGuarantees] = useState<GuaranteeResponseDto[]>([]);
-  const [names, setNames] = useState<Names>(new Map());
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [opened, setOpened] = useState<string | null>(null);
   const [dialog, setDialog] = useState<ReactNode>(null);
+  const [booksVersion, setBooksVersion] = useState(0);
   const load = useCallback(async () => {
     const [fundPage, guaranteePage] = await Promise.all([
       api('get', '/api/v1/guarantee-funds'),
-      api('get', '/api/v1/guarantees', { query: { limit: 100 } }),
+      api('get', '/api/v1/guarantees', { query: { limit: 100, status } }),
     ]);
     setFunds(fundPage);
     setGuarantees(guaranteePage.items);
-  }, []);
+    setCursor(guaranteePage.nextCursor);
+    setBooksVersion((version) => version + 1);
+  }, [status]);
+  const more = async (): Promise<void> => {
+    if (cursor === null) {
+      return;
+    }
+    const page = await api('get', '/api/v1/guarantees', {
+      query: { limit: 100, status, cursor },
+    });
+    setGuarantees((shown) => [...shown, ...page.items]);
+    setCursor(page.nextCursor);
+  };
   useEffect(() => {
     void load();
-    if (me.role === 'admin' || me.role === 'auditor') {
-      // Guarantees carry ids only; the registries give them names.
-      void Promise.all([
-        api('get', '/api/v1/enterprises', { query: { limit: 100 } }),
-        api('get', '/api/v1/banks', { query: { limit: 100 } }),
-      ]).then(([enterprises, banks]) =>
-        setNames(
-          new Map([...enterprises.items, ...banks.items].map((item) => [item.id, item.name])),
-        ),
-      );
-    }
-  }, [load, me.role]);
+  }, [load]);
   const close = (changed: boolean): void => {
     setDialog(null);
     if (changed) {
@@ -75,6 +108,7 @@ export function GuaranteesPage(): ReactNode {
     }
   };
   const fundName = (id: string): string => funds.find((fund) => fund.id === id)?.name ?? '—';
+  const openedFund = funds.find((fund) => fund.id === opened) ?? null;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card
@@ -98,54 +132,99 @@ export function GuaranteesPage(): ReactNode {
           size="small"
           pagination={false}
           dataSource={funds}
+          // The center and auditors open a fund's books by its row (mouse or keyboard).
+          onRow={(fund) =>
+            seesBooks
+              ? {
+                  ...openableRow(() => setOpened(fund.id)),
+                  'aria-selected': fund.id === opened,
+                  'data-testid': `fund-${fund.name}`,
+                }
+              : {}
+          }
+          rowClassName={(fund) => (fund.id === opened ? 'ant-table-row-selected' : '')}
           columns={actionColumn(admin, [
             { title: t('fundName'), dataIndex: 'name' },
             { title: t('ovFeeRate'), dataIndex: 'annualFeeRate', align: 'right' },
-            { title: label('capital'), dataIndex: 'capital', align: 'right', render: yuanOrDash },
             {
-              title: t('outstanding'),
-              dataIndex: 'outstanding',
+              title: t('perEnterpriseCap'),
+              dataIndex: 'perEnterpriseCap',
               align: 'right',
-              render: yuanOrDash,
+              render: (value: string) => yuan(value),
             },
-            {
-              title: t('capacityLeft'),
-              dataIndex: 'capacityLeft',
-              align: 'right',
-              render: yuanOrDash,
-            },
+            ...(seesBooks
+              ? [
+                  {
+                    title: label('capital'),
+                    dataIndex: 'capital',
+                    align: 'right' as const,
+                    render: (value: string) => yuan(value),
+                  },
+                  {
+                    title: t('outstanding'),
+                    dataIndex: 'outstanding',
+                    align: 'right' as const,
+                    render: (value: string) => yuan(value),
+                  },
+                  {
+                    title: t('capacityLeft'),
+                    dataIndex: 'capacityLeft',
+                    align: 'right' as const,
+                    render: (value: string) => yuan(value),
+                  },
+                ]
+              : []),
             {
               title: t('actions'),
               key: 'actions',
-              render: (_, fund) =>
-                admin ? (
-                  <WriteButton
-                    size="small"
-                    aria-label={`${t('injectCapital')} ${fund.name}`}
-                    onClick={() =>
-                      setDialog(<CapitalDialog key={newKey()} fund={fund} onClose={close} />)
-                    }
-                  >
-                    {t('injectCapital')}
-                  </WriteButton>
-                ) : null,
+              render: (_, fund) => (
+                <WriteButton
+                  size="small"
+                  aria-label={`${t('injectCapital')} ${fund.name}`}
+                  onClick={(event) => {
+                    // The row opens the books; the button only its dialog.
+                    event.stopPropagation();
+                    setDialog(<CapitalDialog key={newKey()} fund={fund} onClose={close} />);
+                  }}
+                >
+                  {t('injectCapital')}
+                </WriteButton>
+              ),
             },
           ])}
         />
       </Card>
+      {seesBooks && openedFund !== null ? (
+        <FundBooks
+          key={`${openedFund.id}-${booksVersion}`}
+          fund={openedFund}
+          guarantees={guarantees}
+        />
+      ) : null}
       <Card
         title={t('guaranteeList')}
         extra={
-          admin ? (
-            <WriteButton
-              type="primary"
-              onClick={() =>
-                setDialog(<ApplyDialog key={newKey()} funds={funds} onClose={close} />)
-              }
-            >
-              {t('applyGuarantee')}
-            </WriteButton>
-          ) : null
+          <Space>
+            <Select<Status | undefined>
+              aria-label={t('status')}
+              allowClear
+              placeholder={t('gAllStatuses')}
+              style={{ width: 140 }}
+              value={status}
+              onChange={(value) => setStatus(value)}
+              options={Object.keys(CENTER_NEXT).map((value) => ({ value, label: label(value) }))}
+            />
+            {next !== null ? (
+              <WriteButton
+                type="primary"
+                onClick={() =>
+                  setDialog(<ApplyDialog key={newKey()} funds={funds} onClose={close} />)
+                }
+              >
+                {t('applyGuarantee')}
+              </WriteButton>
+            ) : null}
+          </Space>
         }
       >
         <Table<GuaranteeResponseDto>
@@ -153,13 +232,9 @@ export function GuaranteesPage(): ReactNode {
           size="small"
           pagination={false}
           dataSource={guarantees}
-          columns={actionColumn(admin, [
-            {
-              title: t('enterprise'),
-              key: 'enterprise',
-              render: (_, row) => names.get(row.enterpriseId) ?? '—',
-            },
-            { title: t('bank'), key: 'bank', render: (_, row) => names.get(row.bankId) ?? '—' },
+          columns={actionColumn(next !== null, [
+            { title: t('enterprise'), dataIndex: 'enterpriseName' },
+            { title: t('bank'), dataIndex: 'bankName' },
             { title: t('fund'), key: 'fund', render: (_, row) => fundName(row.fundId) },
             {
               title: t('contractNo'),
@@ -192,43 +267,42 @@ export function GuaranteesPage(): ReactNode {
             {
               title: t('actions'),
               key: 'actions',
-              render: (_, row) =>
-                admin ? (
-                  <Space size="small" wrap>
-                    {NEXT[row.status].map((action) => (
-                      <WriteButton
-                        key={action}
-                        size="small"
-                        danger={action === 'reject'}
-                        aria-label={`${t(action)} ${names.get(row.enterpriseId) ?? row.principal}`}
-                        onClick={() =>
-                          setDialog(
-                            <GuaranteeDialog
-                              key={newKey()}
-                              action={action}
-                              guarantee={row}
-                              enterpriseName={names.get(row.enterpriseId) ?? '—'}
-                              onClose={close}
-                            />,
-                          )
-                        }
-                      >
-                        {t(action)}
-                      </WriteButton>
-                    ))}
-                  </Space>
-                ) : null,
+              render: (_, row) => (
+                <Space size="small" wrap>
+                  {(next?.[row.status] ?? []).map((action) => (
+                    <WriteButton
+                      key={action}
+                      size="small"
+                      danger={action === 'reject'}
+                      aria-label={`${t(action)} ${row.enterpriseName}`}
+                      onClick={() =>
+                        setDialog(
+                          <GuaranteeDialog
+                            key={newKey()}
+                            action={action}
+                            guarantee={row}
+                            onClose={close}
+                          />,
+                        )
+                      }
+                    >
+                      {t(action)}
+                    </WriteButton>
+                  ))}
+                </Space>
+              ),
             },
           ])}
         />
+        {cursor !== null ? (
+          <Button style={{ marginTop: 12 }} onClick={() => void more()}>
+            {t('gLoadMore')}
+          </Button>
+        ) : null}
       </Card>
       {dialog}
     </Space>
   );
-}
-
-function yuanOrDash(value: string | undefined): string {
-  return yuan(value);
 }
 
 interface FundValues {
@@ -356,11 +430,20 @@ function CapitalDialog({
 
 interface ApplyValues {
   fundId: string;
-  matchId: string;
+  mode: 'match' | 'loan';
+  matchId?: string;
+  loanContractNo?: string;
+  enterpriseId?: string;
+  bankId?: string;
   principal: string;
   termMonths: number;
 }
 
+/**
+ * 申请担保: for a platform match that is approved or disbursed (its bank and enterprise are the
+ * guarantee's), or for a loan the bank made itself, by its contract number and borrower. The
+ * center names the lending bank; a bank's staff apply for their own bank's loans only.
+ */
 function ApplyDialog({
   funds,
   onClose,
@@ -369,17 +452,41 @@ function ApplyDialog({
   onClose: (changed: boolean) => void;
 }): ReactNode {
   const { t } = useT();
+  const { me } = useSession();
   const [form] = Form.useForm<ApplyValues>();
   const { run, busy, problem } = useAction<void>(form);
   const [matches, setMatches] = useState<MatchResponseDto[]>([]);
+  const mode = Form.useWatch('mode', form) ?? 'match';
+  const matchId = Form.useWatch('matchId', form);
+  const match = matches.find((item) => item.id === matchId);
   useEffect(() => {
-    // Only an approved or disbursed match can be guaranteed.
+    // Only an approved or disbursed match can be guaranteed (bank staff: their bank's).
     void Promise.all(
       (['approved', 'disbursed'] as const).map((status) =>
         api('get', '/api/v1/matches', { query: { status, limit: 100 } }),
       ),
     ).then((pages) => setMatches(pages.flatMap((page) => page.items)));
   }, []);
+  const submit = (values: ApplyValues): void => {
+    const common = {
+      fundId: values.fundId,
+      principal: values.principal,
+      termMonths: values.termMonths,
+    };
+    const body =
+      values.mode === 'match'
+        ? { ...common, matchId: values.matchId }
+        : {
+            ...common,
+            loanContractNo: values.loanContractNo?.trim(),
+            enterpriseId: values.enterpriseId,
+            ...(me.role === 'admin' ? { bankId: values.bankId } : {}),
+          };
+    void run(async () => {
+      await api('post', '/api/v1/guarantees', { body });
+      onClose(true);
+    });
+  };
   return (
     <FormDialog<ApplyValues>
       id="apply-dialog"
@@ -388,62 +495,127 @@ function ApplyDialog({
       busy={busy}
       problem={problem}
       onClose={onClose}
-      initialValues={{ fundId: funds[0]?.id, termMonths: 12 }}
-      onFinish={(values) =>
-        void run(async () => {
-          await api('post', '/api/v1/guarantees', { body: values });
-          onClose(true);
-        })
-      }
+      initialValues={{ fundId: funds[0]?.id, mode: 'match', termMonths: 12 }}
+      onFinish={submit}
     >
-      <Form.Item name="fundId" label={t('fund')} rules={[{ required: true }]}>
+      <Form.Item
+        name="fundId"
+        label={t('fund')}
+        rules={[{ required: true, message: t('gRequired') }]}
+      >
         <Select options={funds.map((fund) => ({ value: fund.id, label: fund.name }))} />
       </Form.Item>
-      <Form.Item name="matchId" label={t('match')} rules={[{ required: true }]}>
-        <Select
-          showSearch={{ optionFilterProp: 'label' }}
-          options={matches.map((match) => ({
-            value: match.id,
-            label: `${match.enterpriseName} · ${match.bankName} · ${yuan(match.requestedAmount)}`,
-          }))}
-          onChange={(matchId: string) => {
-            const match = matches.find((item) => item.id === matchId);
-            if (match !== undefined && !form.getFieldValue('principal')) {
-              form.setFieldValue('principal', match.requestedAmount);
-            }
-          }}
+      <Form.Item name="mode" label={t('gApplyFor')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'match', label: t('gByMatch') },
+            { value: 'loan', label: t('gByLoan') },
+          ]}
         />
       </Form.Item>
+      {mode === 'match' ? (
+        <Form.Item
+          name="matchId"
+          label={t('match')}
+          rules={[{ required: true, message: t('gRequired') }]}
+        >
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={matches.map((item) => ({
+              value: item.id,
+              label: `${item.enterpriseName} · ${item.bankName} · ${yuan(item.approvedAmount ?? item.requestedAmount)}`,
+            }))}
+            onChange={(chosen: string) => {
+              const picked = matches.find((item) => item.id === chosen);
+              if (picked !== undefined && !form.getFieldValue('principal')) {
+                form.setFieldValue('principal', picked.approvedAmount ?? picked.requestedAmount);
+              }
+            }}
+          />
+        </Form.Item>
+      ) : (
+        <>
+          <Form.Item
+            name="loanContractNo"
+            label={t('gLoanContractNo')}
+            rules={[
+              { required: true, whitespace: true, message: t('gRequired') },
+              { max: MAX_CONTRACT_NO_LENGTH, message: t('gTooLong') },
+            ]}
+          >
+            <Input placeholder="JL-2026-0815" />
+          </Form.Item>
+          <Form.Item
+            name="enterpriseId"
+            label={t('gBorrower')}
+            extra={me.role === 'admin' ? undefined : t('gBorrowerHint')}
+            rules={[{ required: true, message: t('gRequired') }]}
+          >
+            <EnterprisePicker placeholder={t('gSearchEnterprise')} />
+          </Form.Item>
+          {me.role === 'admin' ? (
+            <Form.Item
+              name="bankId"
+              label={t('gLender')}
+              rules={[{ required: true, message: t('gRequired') }]}
+            >
+              <BankPicker placeholder={t('gSearchBank')} />
+            </Form.Item>
+          ) : null}
+        </>
+      )}
       <Form.Item
         name="principal"
         label={t('principal')}
-        rules={[{ required: true, pattern: MONEY, message: t('badMoney') }]}
+        dependencies={['matchId', 'mode']}
+        rules={moneyRules(
+          t,
+          mode === 'match'
+            ? { amount: match?.approvedAmount, message: 'gOverApproved' }
+            : undefined,
+        )}
       >
         <Input inputMode="decimal" />
       </Form.Item>
-      <Form.Item name="termMonths" label={t('termMonths')} rules={[{ required: true }]}>
-        <InputNumber min={1} max={600} precision={0} style={{ width: '100%' }} />
+      <Form.Item
+        name="termMonths"
+        label={t('termMonths')}
+        rules={[
+          { required: true, message: t('gRequired') },
+          {
+            type: 'integer',
+            min: 1,
+            max: MAX_TERM_MONTHS,
+            message: t('gBadTerm'),
+          },
+        ]}
+      >
+        <InputNumber min={1} max={MAX_TERM_MONTHS} precision={0} style={{ width: '100%' }} />
       </Form.Item>
     </FormDialog>
   );
 }
 
+interface MoveValues {
+  reason?: string;
+  amount?: string;
+}
+
 function GuaranteeDialog({
   action,
   guarantee,
-  enterpriseName,
   onClose,
 }: {
   action: GuaranteeAction;
   guarantee: GuaranteeResponseDto;
-  enterpriseName: string;
   onClose: (changed: boolean) => void;
 }): ReactNode {
   const { t } = useT();
-  const [form] = Form.useForm<{ reason?: string; amount?: string }>();
+  const [form] = Form.useForm<MoveValues>();
   const { run, busy, problem } = useAction<void>(form);
   const [idempotencyKey] = useState(newKey);
-  const submit = (values: { reason?: string; amount?: string }): void => {
+  const submit = (values: MoveValues): void => {
     const params = { id: guarantee.id };
     const key = MONEY_ACTIONS.includes(action) ? idempotencyKey : undefined;
     void run(async () => {
@@ -460,7 +632,7 @@ function GuaranteeDialog({
         case 'reject':
           await api('post', '/api/v1/guarantees/{id}/reject', {
             params,
-            body: { reason: values.reason ?? '' },
+            body: { reason: values.reason?.trim() ?? '' },
           });
           break;
         case 'claim':
@@ -475,10 +647,15 @@ function GuaranteeDialog({
       onClose(true);
     });
   };
+  // A claim is at most the principal, a recovery at most the claim (the API's 409s, said first).
+  const ceiling =
+    action === 'claim'
+      ? { amount: guarantee.principal, message: 'gClaimOverPrincipal' as const }
+      : { amount: guarantee.claim, message: 'gRecoveryOverClaim' as const };
   return (
-    <FormDialog<{ reason?: string; amount?: string }>
+    <FormDialog<MoveValues>
       id="guarantee-dialog"
-      title={`${t(action)} · ${enterpriseName} · ${yuan(guarantee.principal)}`}
+      title={`${t(action)} · ${guarantee.enterpriseName} · ${yuan(guarantee.principal)}`}
       form={form}
       busy={busy}
       problem={problem}
@@ -486,20 +663,29 @@ function GuaranteeDialog({
       initialValues={{ amount: action === 'recover' ? (guarantee.claim ?? '') : '' }}
       onFinish={submit}
     >
+      <p>
+        {guarantee.bankName}
+        {guarantee.loanContractNo === null ? '' : ` · ${guarantee.loanContractNo}`} ·{' '}
+        {t('guaranteeFee')} {yuan(guarantee.fee)}
+      </p>
       {action === 'reject' ? (
-        <Form.Item name="reason" label={t('reason')} rules={[{ required: true, max: 500 }]}>
+        <Form.Item
+          name="reason"
+          label={t('reason')}
+          rules={[
+            { required: true, whitespace: true, message: t('gRequired') },
+            { max: MAX_REASON_LENGTH, message: t('gTooLong') },
+          ]}
+        >
           <Input.TextArea rows={3} />
         </Form.Item>
       ) : null}
       {action === 'claim' || action === 'recover' ? (
-        <Form.Item
-          name="amount"
-          label={t('amount')}
-          rules={[{ required: true, pattern: MONEY, message: t('badMoney') }]}
-        >
+        <Form.Item name="amount" label={t('amount')} rules={moneyRules(t, ceiling)}>
           <Input inputMode="decimal" />
         </Form.Item>
       ) : null}
+      {action === 'release' ? <p>{t('gReleaseNote')}</p> : null}
     </FormDialog>
   );
 }

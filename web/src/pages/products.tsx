@@ -1,7 +1,8 @@
-import { Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Button, Card, Divider, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import type { Rule } from 'antd/es/form';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
-import type { ProductResponseDto } from '../api/schema';
+import type { ProductResponseDto, RegionResponseDto } from '../api/schema';
 import {
   actionColumn,
   FormDialog,
@@ -9,22 +10,70 @@ import {
   useAction,
   WriteButton,
 } from '../components/forms';
+import { BankPicker } from '../components/pickers';
+import { moneyRules, notBelow, RATE } from '../components/rules';
 import { yuan } from '../format';
-import { useT } from '../i18n';
+import { useT, type MessageKey } from '../i18n';
 import { canWrite, useSession } from '../session';
 
 const CATEGORIES = ['credit', 'mortgage', 'pledge', 'guarantee', 'supply_chain'] as const;
 const TENORS = ['1y', '5y'] as const;
-/** The API's rules (products.dto.ts): money in yuan, a rate in (0, 1) with ≤ 6 decimals. */
-const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
-const RATE = /^0\.(?=\d*[1-9])\d{1,6}$/;
+/** The API's lists (enterprise-scale.ts, product.entity.ts) and rules (products.dto.ts). */
+const INDUSTRIES = [
+  'agriculture',
+  'industry',
+  'construction',
+  'wholesale',
+  'retail',
+  'transport',
+  'warehousing',
+  'postal',
+  'accommodation',
+  'catering',
+  'information_transmission',
+  'software_it',
+  'real_estate',
+  'property_management',
+  'leasing_business',
+  'other',
+] as const;
+const SCALES = ['micro', 'small', 'medium', 'large'] as const;
+const GUARANTEE_TYPES = ['credit', 'mortgage', 'pledge', 'guarantee'] as const;
+/** Industries the shared labels do not name. */
+const INDUSTRY_KEYS: Partial<Record<(typeof INDUSTRIES)[number], MessageKey>> = {
+  transport: 'indTransport',
+  warehousing: 'indWarehousing',
+  postal: 'indPostal',
+  accommodation: 'indAccommodation',
+  catering: 'indCatering',
+  information_transmission: 'indInformationTransmission',
+  real_estate: 'indRealEstate',
+  property_management: 'indPropertyManagement',
+  leasing_business: 'indLeasingBusiness',
+};
+/** The tags DESIGN.md names (首贷, 续贷, 信用贷, 专精特新贷); a bank may add its own slugs. */
+const COMMON_TAGS: Record<string, MessageKey> = {
+  first_loan: 'tagFirstLoan',
+  renewal: 'tagRenewal',
+  credit_loan: 'tagCreditLoan',
+  specialized: 'tagSpecialized',
+};
+const TAG = /^[a-z][a-z0-9_]{0,39}$/;
 const MAX_TERM_MONTHS = 600;
 const MAX_SPREAD_BP = 1000;
+const MAX_TAGS = 20;
+const MAX_REGIONS = 50;
 
 type Category = (typeof CATEGORIES)[number];
 type Tenor = (typeof TENORS)[number];
 
 interface ProductValues {
+  bankId?: string;
+  eligibleRegions: string[];
+  eligibleIndustries: (typeof INDUSTRIES)[number][];
+  eligibleScales: (typeof SCALES)[number][];
+  guaranteeTypes: (typeof GUARANTEE_TYPES)[number][];
+  tags: string[];
   name: string;
   category: Category;
   minAmount: string;
@@ -88,8 +137,8 @@ export function ProductsPage(): ReactNode {
       reload();
     });
   };
-  // An administrator's new product needs a bank chosen; the center edits, banks create their own.
-  const creates = me.bankId !== null;
+  // Bank staff create their own bank's products; the center creates one for a bank it picks.
+  const creates = me.role === 'admin' || me.bankId !== null;
   return (
     <Card
       title={t('products')}
@@ -135,6 +184,14 @@ export function ProductsPage(): ReactNode {
             key: 'rate',
             align: 'right',
             render: (_, row) => rateRange(row),
+          },
+          {
+            title: t('pTags'),
+            dataIndex: 'tags',
+            render: (tags: string[]) =>
+              tags.map((tag) => (
+                <Tag key={tag}>{COMMON_TAGS[tag] ? t(COMMON_TAGS[tag]) : tag}</Tag>
+              )),
           },
           {
             title: t('status'),
@@ -190,19 +247,34 @@ function ProductDialog({
   onClose: (changed: boolean) => void;
 }): ReactNode {
   const { t, label } = useT();
+  const { me } = useSession();
   const [form] = Form.useForm<ProductValues>();
   const { run, busy, problem } = useAction<void>(form);
+  const [regions, setRegions] = useState<RegionResponseDto[]>([]);
+  useEffect(() => {
+    void api('get', '/api/v1/regions').then(setRegions);
+  }, []);
   const rateKind = Form.useWatch(['rate', 'rateKind'], form) ?? product?.rate.rateKind ?? 'fixed';
+  // Only the center names the bank, and only of a new product (a product never changes bank).
+  const picksBank = product === null && me.role === 'admin';
   const submit = (values: ProductValues): void => {
-    const body = { ...values, rate: rateBody(values.rate) };
+    const { bankId, ...fields } = values;
+    const body = { ...fields, rate: rateBody(values.rate) };
     void run(async () => {
       if (product === null) {
-        await api('post', '/api/v1/products', { body });
+        await api('post', '/api/v1/products', {
+          body: { ...body, ...(picksBank ? { bankId } : {}) },
+        });
       } else {
         await api('patch', '/api/v1/products/{id}', { params: { id: product.id }, body });
       }
       onClose(true);
     });
+  };
+  const required: Rule = { required: true, message: t('gRequired') };
+  const industryLabel = (value: (typeof INDUSTRIES)[number]): string => {
+    const key = INDUSTRY_KEYS[value];
+    return key === undefined ? label(value) : t(key);
   };
   const rate = product?.rate;
   // Cross-field rules (maximum ≥ minimum) are the API's: its answer lands under the field.
@@ -217,8 +289,21 @@ function ProductDialog({
       onClose={onClose}
       initialValues={
         product === null
-          ? { category: 'credit', rate: { rateKind: 'fixed' } }
+          ? {
+              category: 'credit',
+              rate: { rateKind: 'fixed' },
+              eligibleRegions: [],
+              eligibleIndustries: [],
+              eligibleScales: [],
+              guaranteeTypes: [],
+              tags: [],
+            }
           : {
+              eligibleRegions: product.eligibleRegions,
+              eligibleIndustries: product.eligibleIndustries,
+              eligibleScales: product.eligibleScales,
+              guaranteeTypes: product.guaranteeTypes,
+              tags: product.tags,
               name: product.name,
               category: product.category,
               minAmount: product.minAmount,
@@ -236,37 +321,62 @@ function ProductDialog({
             }
       }
     >
-      <Form.Item name="name" label={t('productName')} rules={[{ required: true, max: 100 }]}>
+      {picksBank ? (
+        <Form.Item name="bankId" label={t('pBank')} rules={[required]}>
+          <BankPicker placeholder={t('gSearchBank')} />
+        </Form.Item>
+      ) : null}
+      <Form.Item
+        name="name"
+        label={t('productName')}
+        rules={[
+          { ...required, whitespace: true },
+          { max: 100, message: t('gTooLong') },
+        ]}
+      >
         <Input />
       </Form.Item>
-      <Form.Item name="category" label={t('productCategory')} rules={[{ required: true }]}>
+      <Form.Item name="category" label={t('productCategory')} rules={[required]}>
         <Select options={CATEGORIES.map((value) => ({ value, label: label(value) }))} />
       </Form.Item>
       <>
-        <Form.Item
-          name="minAmount"
-          label={t('minAmount')}
-          rules={[{ required: true, pattern: MONEY }]}
-        >
+        <Form.Item name="minAmount" label={t('minAmount')} rules={moneyRules(t)}>
           <Input inputMode="decimal" />
         </Form.Item>
         <Form.Item
           name="maxAmount"
           label={t('maxAmount')}
-          rules={[{ required: true, pattern: MONEY }]}
+          dependencies={['minAmount']}
+          rules={[...moneyRules(t), notBelow(t, form, ['minAmount'], 'money')]}
         >
           <Input inputMode="decimal" />
         </Form.Item>
       </>
       <>
-        <Form.Item name="minTermMonths" label={t('minTermMonths')} rules={[{ required: true }]}>
+        <Form.Item
+          name="minTermMonths"
+          label={t('minTermMonths')}
+          rules={[
+            required,
+            { type: 'integer', min: 1, max: MAX_TERM_MONTHS, message: t('pBadTerm') },
+          ]}
+        >
           <InputNumber min={1} max={MAX_TERM_MONTHS} precision={0} style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item name="maxTermMonths" label={t('maxTermMonths')} rules={[{ required: true }]}>
+        <Form.Item
+          name="maxTermMonths"
+          label={t('maxTermMonths')}
+          dependencies={['minTermMonths']}
+          rules={[
+            required,
+            { type: 'integer', min: 1, max: MAX_TERM_MONTHS, message: t('pBadTerm') },
+            notBelow(t, form, ['minTermMonths'], 'number'),
+          ]}
+        >
           <InputNumber min={1} max={MAX_TERM_MONTHS} precision={0} style={{ width: '100%' }} />
         </Form.Item>
       </>
-      <Form.Item name={['rate', 'rateKind']} label={t('rateKind')} rules={[{ required: true }]}>
+      <Form.Item name={['rate', 'rateKind']} label={t('rateKind')} rules={[required]}>
         <Select
           options={(['fixed', 'lpr'] as const).map((value) => ({ value, label: label(value) }))}
         />
@@ -276,28 +386,41 @@ function ProductDialog({
           <Form.Item
             name={['rate', 'minAnnualRate']}
             label={t('minAnnualRate')}
-            rules={[{ required: true, pattern: RATE }]}
+            rules={[required, { pattern: RATE, message: t('pBadRate') }]}
           >
             <Input inputMode="decimal" placeholder="0.0385" />
           </Form.Item>
           <Form.Item
             name={['rate', 'maxAnnualRate']}
             label={t('maxAnnualRate')}
-            rules={[{ required: true, pattern: RATE }]}
+            dependencies={[['rate', 'minAnnualRate']]}
+            rules={[
+              required,
+              { pattern: RATE, message: t('pBadRate') },
+              notBelow(t, form, ['rate', 'minAnnualRate'], 'rate'),
+            ]}
           >
             <Input inputMode="decimal" placeholder="0.06" />
           </Form.Item>
         </>
       ) : (
         <>
-          <Form.Item name={['rate', 'lprTenor']} label={t('lprTenor')} rules={[{ required: true }]}>
+          <Form.Item name={['rate', 'lprTenor']} label={t('lprTenor')} rules={[required]}>
             <Select options={TENORS.map((value) => ({ value, label: label(value) }))} />
           </Form.Item>
           <>
             <Form.Item
               name={['rate', 'minSpreadBp']}
               label={t('minSpreadBp')}
-              rules={[{ required: true }]}
+              rules={[
+                required,
+                {
+                  type: 'integer',
+                  min: -MAX_SPREAD_BP,
+                  max: MAX_SPREAD_BP,
+                  message: t('pBadSpread'),
+                },
+              ]}
             >
               <InputNumber
                 min={-MAX_SPREAD_BP}
@@ -309,7 +432,17 @@ function ProductDialog({
             <Form.Item
               name={['rate', 'maxSpreadBp']}
               label={t('maxSpreadBp')}
-              rules={[{ required: true }]}
+              dependencies={[['rate', 'minSpreadBp']]}
+              rules={[
+                required,
+                {
+                  type: 'integer',
+                  min: -MAX_SPREAD_BP,
+                  max: MAX_SPREAD_BP,
+                  message: t('pBadSpread'),
+                },
+                notBelow(t, form, ['rate', 'minSpreadBp'], 'number'),
+              ]}
             >
               <InputNumber
                 min={-MAX_SPREAD_BP}
@@ -321,6 +454,68 @@ function ProductDialog({
           </>
         </>
       )}
+      <Divider titlePlacement="start">{t('pEligibility')}</Divider>
+      <Form.Item
+        name="eligibleRegions"
+        label={t('pRegions')}
+        rules={[{ type: 'array', max: MAX_REGIONS, message: t('pTooManyRegions') }]}
+      >
+        <Select
+          mode="multiple"
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          options={regions.map((region) => ({
+            value: region.code,
+            label: `${region.name}（${region.code}）`,
+          }))}
+        />
+      </Form.Item>
+      <Form.Item name="eligibleIndustries" label={t('pIndustries')}>
+        <Select
+          mode="multiple"
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          options={INDUSTRIES.map((value) => ({ value, label: industryLabel(value) }))}
+        />
+      </Form.Item>
+      <Form.Item name="eligibleScales" label={t('pScales')}>
+        <Select
+          mode="multiple"
+          allowClear
+          options={SCALES.map((value) => ({ value, label: label(value) }))}
+        />
+      </Form.Item>
+      <Form.Item name="guaranteeTypes" label={t('pGuaranteeTypes')}>
+        <Select
+          mode="multiple"
+          allowClear
+          options={GUARANTEE_TYPES.map((value) => ({ value, label: label(value) }))}
+        />
+      </Form.Item>
+      <Form.Item
+        name="tags"
+        label={t('pTags')}
+        extra={t('pTagsHint')}
+        rules={[
+          { type: 'array', max: MAX_TAGS, message: t('pTooManyTags') },
+          {
+            validator: (_, tags: string[] | undefined) =>
+              (tags ?? []).some((tag) => !TAG.test(tag))
+                ? Promise.reject(new Error(t('pBadTag')))
+                : Promise.resolve(),
+          },
+        ]}
+      >
+        <Select
+          mode="tags"
+          allowClear
+          tokenSeparators={[',', ' ']}
+          options={Object.entries(COMMON_TAGS).map(([value, key]) => ({
+            value,
+            label: `${t(key)}（${value}）`,
+          }))}
+        />
+      </Form.Item>
     </FormDialog>
   );
 }
