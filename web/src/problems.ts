@@ -1,5 +1,9 @@
-import type { ProblemDto } from './api/schema';
-import type { Language } from './i18n';
+// With an extension and nothing from a .tsx module, so the API's own test suite (NodeNext)
+// can check these translations against the texts the API sends (test/web/problems.spec.ts).
+import type { ProblemDto } from './api/schema.js';
+
+/** The console's languages (i18n's `Language`: a new one fails the callers' type check). */
+type Language = 'zh' | 'en';
 
 type Code = ProblemDto['code'];
 
@@ -138,9 +142,9 @@ export function fieldMessage(message: string, language: Language): string {
 }
 
 /**
- * The alert for a problem: its code's meaning as the title; the API's detail below it, since it
- * names the case (which state, which bank), except for field errors, which sit under their
- * fields already.
+ * The alert for a problem: its code's meaning as the title; below it the field errors in the
+ * console's language when there are any, else the API's detail, since that names the case
+ * (which state, which bank). The code stays, for whoever is asked for help.
  */
 export function problemText(
   problem: ProblemDto,
@@ -153,7 +157,7 @@ export function problemText(
   return {
     title: CODE_MESSAGES[problem.code] ?? problem.title,
     description:
-      problem.code === 'VALIDATION_FAILED' && fields.length > 0
+      fields.length > 0
         ? `${fields.map((error) => `${error.field}：${fieldMessage(error.message, language)}`).join('；')}（${problem.code}）`
         : `${problem.detail}（${problem.code}）`,
   };
