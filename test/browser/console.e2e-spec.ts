@@ -81,11 +81,11 @@ describeInBrowser('web console in a browser', () => {
     await page.getByLabel('用户名').fill(username);
     await page.getByLabel('密码').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: '提交' }).click();
-    // The API's problem+json names the field; the console shows it under that field.
+    // The API's problem+json names the field; the console shows it under that field, in Chinese.
     const codeItem = page.locator('.ant-form-item', { has: page.getByLabel('统一社会信用代码') });
     await codeItem
       .locator('.ant-form-item-explain-error')
-      .getByText(/check character/)
+      .getByText(/校验码不符/)
       .waitFor();
     await codeItem.scrollIntoViewIfNeeded();
     await browser.shot('register-field-error');

@@ -1,14 +1,23 @@
 import { Alert, Button, Form, Modal, type ButtonProps, type FormInstance } from 'antd';
-import { useCallback, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
+import {
+  useCallback,
+  useContext,
+  useRef,
+  useState,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { ApiError } from '../api/client';
 import type { ProblemDto } from '../api/schema';
-import { useT } from '../i18n';
+import { LanguageContext, useT } from '../i18n';
+import { fieldMessage, problemText } from '../problems';
 import { canWrite, useSession } from '../session';
 
 /**
  * Runs one API action from a form or button: a second click while the first is in flight does
  * nothing, and a problem+json answer puts each `errors[]` entry next to the field it names
- * (`maturingLoan.amount` → the nested field) and the rest in an alert.
+ * (`maturingLoan.amount` → the nested field) and the rest in an alert, in the console's
+ * language where the API's message is a known one.
  */
 export function useAction<T>(form?: FormInstance): {
   run: (action: () => Promise<T>) => Promise<T | undefined>;
@@ -16,6 +25,7 @@ export function useAction<T>(form?: FormInstance): {
   problem: ProblemDto | null;
   clear: () => void;
 } {
+  const language = useContext(LanguageContext);
   const inFlight = useRef(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ProblemDto | null>(null);
@@ -44,7 +54,7 @@ export function useAction<T>(form?: FormInstance): {
               name: fieldError.field
                 .split('.')
                 .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-              errors: [fieldError.message],
+              errors: [fieldMessage(fieldError.message, language)],
             })),
           );
         }
@@ -54,23 +64,25 @@ export function useAction<T>(form?: FormInstance): {
         setBusy(false);
       }
     },
-    [form],
+    [form, language],
   );
   return { run, busy, problem, clear: () => setProblem(null) };
 }
 
 export function ProblemAlert({ problem }: { problem: ProblemDto | null }): ReactNode {
+  const { language } = useT();
   if (problem === null) {
     return null;
   }
+  const { title, description } = problemText(problem, language);
   return (
     <Alert
       type="error"
       showIcon
       role="alert"
       style={{ marginBottom: 16 }}
-      title={problem.title}
-      description={`${problem.detail} (${problem.code})`}
+      title={title}
+      description={description}
     />
   );
 }
@@ -160,4 +172,23 @@ export function FormDialog<V extends object>({
 /** Without a write control to show, a table drops its empty actions column. */
 export function actionColumn<C extends { key?: unknown }>(show: boolean, columns: C[]): C[] {
   return show ? columns : columns.filter((column) => column.key !== 'actions');
+}
+
+/** As the API checks them: `IsMoney` (yuan, two decimals) and an annual rate in (0, 1). */
+export const MONEY_PATTERN = /^\d{1,13}(\.\d{1,2})?$/;
+export const ANNUAL_RATE_PATTERN = /^0\.\d{1,6}$/;
+
+/**
+ * Pattern rules with a message in the console's language: without one, antd shows the raw
+ * regular expression to the user.
+ */
+export function useFormRules(): {
+  money: { pattern: RegExp; message: string };
+  rate: { pattern: RegExp; message: string };
+} {
+  const { t } = useT();
+  return {
+    money: { pattern: MONEY_PATTERN, message: t('badMoney') },
+    rate: { pattern: ANNUAL_RATE_PATTERN, message: t('badRate') },
+  };
 }

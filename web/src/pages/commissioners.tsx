@@ -1,66 +1,92 @@
-import { Button, Card, Checkbox, DatePicker, Form, Input, Select, Space, Table, Tag } from 'antd';
+import {
+  App as AntApp,
+  Checkbox,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type {
   BankOfficerDto,
   BankResponseDto,
+  CommissionerFiguresDto,
+  CommissionerFiguresRowDto,
   CommissionerResponseDto,
+  CommissionerStatsDto,
   CreateVisitDto,
   EnterpriseResponseDto,
+  FileNeedDto,
+  ProjectResponseDto,
   VisitResponseDto,
 } from '../api/schema';
 import {
   actionColumn,
   FormDialog,
-  newKey,
   openableRow,
+  ProblemAlert,
   useAction,
+  useFormRules,
   WriteButton,
 } from '../components/forms';
-import { dateTime, shanghaiToday, yuan } from '../format';
+import {
+  ListCard,
+  PageStack,
+  useDialog,
+  useLoaded,
+  type CloseDialog,
+} from '../components/list-card';
+import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const VISIT_KINDS: CreateVisitDto['kind'][] = ['onsite', 'phone', 'online', 'meeting'];
+const PURPOSES: FileNeedDto['purpose'][] = ['working_capital', 'fixed_asset', 'project', 'other'];
+const GUARANTEES: FileNeedDto['guaranteeOffered'][] = ['credit', 'mortgage', 'pledge', 'guarantee'];
+/** As the API bounds them (MAX_REASON_LENGTH, MAX_NOTES_LENGTH, the request's description). */
+const MAX_REASON = 1000;
+const MAX_NOTES = 4000;
+const MAX_DESCRIPTION = 2000;
 
-/** 金融服务专员: who serves which enterprise, appointments and reassignments, and visit logs. */
+/**
+ * 金融服务专员: who serves which enterprise, appointments, reassignments and ends of term, the
+ * visit logs (kept by the commissioner, needs found filed as requests for the center) and, for
+ * the center and auditors, the commissioners' figures.
+ */
 export function CommissionersPage(): ReactNode {
   const { t, label } = useT();
   const { me } = useSession();
   const admin = me.role === 'admin';
-  const [items, setItems] = useState<CommissionerResponseDto[]>([]);
   const [selected, setSelected] = useState<CommissionerResponseDto | null>(null);
-  const [dialog, setDialog] = useState<ReactNode>(null);
-  const load = useCallback(async () => {
-    setItems((await api('get', '/api/v1/commissioners', { query: { limit: 100 } })).items);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const close = (changed: boolean): void => {
-    setDialog(null);
-    if (changed) {
-      void load();
-    }
-  };
+  const fetch = useCallback(
+    async () => (await api('get', '/api/v1/commissioners', { query: { limit: 100 } })).items,
+    [],
+  );
+  const [items, load] = useLoaded(fetch, []);
+  const { dialog, open } = useDialog(load);
+  // The visit log shows the row as it is now: an ended term loses its write controls.
+  const current = items.find((item) => item.id === selected?.id) ?? selected;
   return (
-    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Card
+    <PageStack>
+      <ListCard
         title={t('commissioners')}
-        extra={
-          <Space>
-            <Button onClick={() => void load()}>{t('refresh')}</Button>
-            {admin ? (
-              <WriteButton
-                type="primary"
-                onClick={() => setDialog(<AppointDialog key={newKey()} onClose={close} />)}
-              >
-                {t('appoint')}
-              </WriteButton>
-            ) : null}
-          </Space>
+        onRefresh={load}
+        actions={
+          admin ? (
+            <WriteButton
+              type="primary"
+              onClick={() => open((close) => <AppointDialog onClose={close} />)}
+            >
+              {t('appoint')}
+            </WriteButton>
+          ) : null
         }
       >
         <Table<CommissionerResponseDto>
@@ -92,55 +118,75 @@ export function CommissionersPage(): ReactNode {
               key: 'actions',
               render: (_, row) =>
                 admin && row.status === 'active' ? (
-                  <span onClick={(event) => event.stopPropagation()}>
+                  <Space size="small" onClick={(event) => event.stopPropagation()}>
                     <WriteButton
                       size="small"
                       aria-label={`${t('reassign')} ${row.enterprise.name}`}
                       onClick={() =>
-                        setDialog(
-                          <AppointDialog
-                            key={newKey()}
-                            enterprise={row.enterprise}
-                            onClose={close}
-                          />,
-                        )
+                        open((close) => (
+                          <AppointDialog enterprise={row.enterprise} onClose={close} />
+                        ))
                       }
                     >
                       {t('reassign')}
                     </WriteButton>
-                  </span>
+                    <WriteButton
+                      size="small"
+                      danger
+                      aria-label={`${t('endTerm')} ${row.officer.name} ${row.enterprise.name}`}
+                      onClick={() =>
+                        open((close) => <EndDialog commissioner={row} onClose={close} />)
+                      }
+                    >
+                      {t('endTerm')}
+                    </WriteButton>
+                  </Space>
                 ) : null,
             },
           ])}
         />
-      </Card>
-      {selected === null ? null : <Visits key={selected.id} commissioner={selected} />}
+      </ListCard>
+      {current === null ? null : <Visits key={current.id} commissioner={current} />}
+      {admin || me.role === 'auditor' ? <CommissionerFigures /> : null}
       {dialog}
-    </Space>
+    </PageStack>
   );
 }
 
 function Visits({ commissioner }: { commissioner: CommissionerResponseDto }): ReactNode {
   const { t, label } = useT();
-  const { me } = useSession();
-  const [visits, setVisits] = useState<VisitResponseDto[]>([]);
-  const [logging, setLogging] = useState(false);
-  const load = useCallback(async () => {
-    const page = await api('get', '/api/v1/commissioners/{id}/visits', {
-      params: { id: commissioner.id },
-      query: { limit: 100 },
-    });
-    setVisits(page.items);
-  }, [commissioner.id]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { me, navigate } = useSession();
+  const fetch = useCallback(
+    async () =>
+      (
+        await api('get', '/api/v1/commissioners/{id}/visits', {
+          params: { id: commissioner.id },
+          query: { limit: 100 },
+        })
+      ).items,
+    [commissioner.id],
+  );
+  const [visits, load] = useLoaded(fetch, []);
+  const { dialog, open } = useDialog(load);
+  // The API's rule: the commissioner keeps the log while in office; the center may always write
+  // (late entries after the end).
+  const writable =
+    me.role === 'admin' || (commissioner.status === 'active' && commissioner.officer.id === me.id);
+  const seesRequests = me.role === 'admin' || me.role === 'auditor';
   return (
-    <Card
+    <ListCard
       title={`${t('visits')} · ${commissioner.officer.name} · ${commissioner.enterprise.name}`}
-      extra={
-        me.role === 'admin' && commissioner.status === 'active' ? (
-          <WriteButton onClick={() => setLogging(true)}>{t('logVisit')}</WriteButton>
+      section="visits"
+      onRefresh={load}
+      actions={
+        writable ? (
+          <WriteButton
+            onClick={() =>
+              open((close) => <VisitDialog commissioner={commissioner} onClose={close} />)
+            }
+          >
+            {t('logVisit')}
+          </WriteButton>
         ) : null
       }
     >
@@ -160,6 +206,53 @@ function Visits({ commissioner }: { commissioner: CommissionerResponseDto }): Re
             align: 'right',
             render: (value: string | null) => (value === null ? '—' : yuan(value)),
           },
+          {
+            title: t('needStatus'),
+            key: 'need',
+            render: (_, row) => {
+              if (row.needStatus === 'none') {
+                return '—';
+              }
+              if (row.needStatus === 'filed') {
+                const tag = (
+                  <Tag color="green" data-need="filed">
+                    {t('needFiled')}
+                  </Tag>
+                );
+                return seesRequests && row.requestId !== null ? (
+                  <Typography.Link
+                    aria-label={`${t('viewRequest')} ${row.on}`}
+                    onClick={() => navigate(`/requests/${row.requestId}`)}
+                  >
+                    {tag}
+                  </Typography.Link>
+                ) : (
+                  tag
+                );
+              }
+              return (
+                <Space size="small">
+                  <Tag color="orange" data-need="open">
+                    {t('needOpen')}
+                  </Tag>
+                  {writable ? (
+                    <WriteButton
+                      size="small"
+                      type="primary"
+                      aria-label={`${t('fileNeed')} ${row.on}`}
+                      onClick={() =>
+                        open((close) => (
+                          <FileNeedDialog commissioner={commissioner} visit={row} onClose={close} />
+                        ))
+                      }
+                    >
+                      {t('fileNeed')}
+                    </WriteButton>
+                  ) : null}
+                </Space>
+              );
+            },
+          },
           { title: t('actor'), key: 'by', render: (_, row) => row.recordedBy.name },
           {
             title: t('time'),
@@ -168,18 +261,97 @@ function Visits({ commissioner }: { commissioner: CommissionerResponseDto }): Re
           },
         ]}
       />
-      {logging ? (
-        <VisitDialog
-          commissioner={commissioner}
-          onClose={(changed) => {
-            setLogging(false);
-            if (changed) {
-              void load();
-            }
-          }}
-        />
-      ) : null}
-    </Card>
+      {dialog}
+    </ListCard>
+  );
+}
+
+/** The figures of `GET /stats/commissioners` for a period; the picker shows the last day kept. */
+function CommissionerFigures(): ReactNode {
+  const { t, language } = useT();
+  const today = shanghaiToday();
+  const [range, setRange] = useState<[string, string]>([`${today.slice(0, 4)}-01-01`, today]);
+  const [stats, setStats] = useState<CommissionerStatsDto | null>(null);
+  const { run, problem } = useAction<void>();
+  const query = useMemo(
+    () => ({ from: range[0], to: dayjs(range[1]).add(1, 'day').format('YYYY-MM-DD') }),
+    [range],
+  );
+  const load = useCallback(() => {
+    void run(async () => {
+      setStats(await api('get', '/api/v1/stats/commissioners', { query }));
+    });
+  }, [run, query]);
+  useEffect(load, [load]);
+  type Row = CommissionerFiguresDto & { key: string; officer?: string; bank?: string };
+  const rows: Row[] =
+    stats === null
+      ? []
+      : [
+          ...stats.commissioners.map((row: CommissionerFiguresRowDto) => ({
+            ...row,
+            key: row.officer.id,
+            officer: row.officer.name,
+            bank: row.bank.name,
+          })),
+          { ...stats.total, key: 'total', officer: t('total') },
+        ];
+  const amount = (value: string): string => yuanSummary(value, language);
+  return (
+    <ListCard
+      title={t('commissionerFigures')}
+      section="commissioner-figures"
+      onRefresh={load}
+      actions={
+        <Form layout="inline">
+          <Form.Item label={t('period')} style={{ marginInlineEnd: 0 }}>
+            <DatePicker.RangePicker
+              value={[dayjs(range[0]), dayjs(range[1])]}
+              onChange={(values) => {
+                if (values?.[0] && values[1]) {
+                  setRange([values[0].format('YYYY-MM-DD'), values[1].format('YYYY-MM-DD')]);
+                }
+              }}
+            />
+          </Form.Item>
+        </Form>
+      }
+    >
+      <ProblemAlert problem={problem} />
+      <Table<Row>
+        size="small"
+        pagination={false}
+        dataSource={rows}
+        data-testid="commissioner-figures"
+        onRow={(row) => (row.key === 'total' ? { style: { fontWeight: 600 } } : {})}
+        columns={[
+          { title: t('officer'), dataIndex: 'officer' },
+          { title: t('bank'), dataIndex: 'bank', render: (value?: string) => value ?? '' },
+          { title: t('enterprisesServed'), dataIndex: 'enterprisesServed', align: 'right' },
+          { title: t('visitCount'), dataIndex: 'visits', align: 'right' },
+          {
+            title: t('creditApproved'),
+            dataIndex: 'creditApproved',
+            align: 'right',
+            render: amount,
+          },
+          {
+            title: t('disbursedAmount'),
+            dataIndex: 'loansDisbursed',
+            align: 'right',
+            render: amount,
+          },
+          { title: t('disbursementCount'), dataIndex: 'disbursements', align: 'right' },
+          {
+            title: t('medianDaysNeed'),
+            dataIndex: 'medianDaysNeedToDisbursement',
+            align: 'right',
+            render: (value: string | null) => value ?? '—',
+          },
+          { title: t('openNeeds'), dataIndex: 'openNeeds', align: 'right' },
+        ]}
+      />
+    </ListCard>
   );
 }
 
@@ -197,7 +369,7 @@ function AppointDialog({
   onClose,
 }: {
   enterprise?: { id: string; name: string };
-  onClose: (changed: boolean) => void;
+  onClose: CloseDialog;
 }): ReactNode {
   const { t } = useT();
   const [form] = Form.useForm<AppointValues>();
@@ -280,6 +452,60 @@ function AppointDialog({
   );
 }
 
+interface EndValues {
+  reason: string;
+  on?: dayjs.Dayjs;
+}
+
+/** Ends a term: the officer loses access to the enterprise from the day given. */
+function EndDialog({
+  commissioner,
+  onClose,
+}: {
+  commissioner: CommissionerResponseDto;
+  onClose: CloseDialog;
+}): ReactNode {
+  const { t } = useT();
+  const [form] = Form.useForm<EndValues>();
+  const { run, busy, problem } = useAction<void>(form);
+  const today = shanghaiToday();
+  return (
+    <FormDialog<EndValues>
+      id="end-dialog"
+      title={`${t('endTerm')} · ${commissioner.officer.name} · ${commissioner.enterprise.name}`}
+      form={form}
+      busy={busy}
+      problem={problem}
+      onClose={onClose}
+      onFinish={(values) =>
+        void run(async () => {
+          await api('post', '/api/v1/commissioners/{id}/end', {
+            params: { id: commissioner.id },
+            body: { reason: values.reason, on: values.on?.format('YYYY-MM-DD') },
+          });
+          onClose(true);
+        })
+      }
+    >
+      <Form.Item
+        name="reason"
+        label={t('endReason')}
+        rules={[{ required: true, whitespace: true, max: MAX_REASON }]}
+      >
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Form.Item name="on" label={t('endOn')}>
+        <DatePicker
+          disabledDate={(day) => {
+            const date = day.format('YYYY-MM-DD');
+            return date > today || date < commissioner.from;
+          }}
+        />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
 interface VisitValues {
   on: dayjs.Dayjs;
   kind: CreateVisitDto['kind'];
@@ -293,9 +519,10 @@ function VisitDialog({
   onClose,
 }: {
   commissioner: CommissionerResponseDto;
-  onClose: (changed: boolean) => void;
+  onClose: CloseDialog;
 }): ReactNode {
   const { t, label } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<VisitValues>();
   const { run, busy, problem } = useAction<void>(form);
   const needFound = Form.useWatch('needFound', form);
@@ -334,7 +561,11 @@ function VisitDialog({
       <Form.Item name="kind" label={t('visitKind')} rules={[{ required: true }]}>
         <Select options={VISIT_KINDS.map((kind) => ({ value: kind, label: label(kind) }))} />
       </Form.Item>
-      <Form.Item name="notes" label={t('visitNotes')} rules={[{ required: true, max: 4000 }]}>
+      <Form.Item
+        name="notes"
+        label={t('visitNotes')}
+        rules={[{ required: true, whitespace: true, max: MAX_NOTES }]}
+      >
         <Input.TextArea rows={3} />
       </Form.Item>
       <Form.Item name="needFound" valuePropName="checked">
@@ -344,11 +575,116 @@ function VisitDialog({
         <Form.Item
           name="amount"
           label={t('needAmount')}
-          rules={[{ required: true, pattern: MONEY, message: t('badMoney') }]}
+          rules={[{ required: true, ...rules.money }]}
         >
           <Input inputMode="decimal" />
         </Form.Item>
       ) : null}
+    </FormDialog>
+  );
+}
+
+interface FileNeedValues {
+  amount: string;
+  termMonths: number;
+  purpose: FileNeedDto['purpose'];
+  guaranteeOffered: FileNeedDto['guaranteeOffered'];
+  projectId?: string;
+  rateCeiling?: string;
+  description?: string;
+}
+
+/** Files the need a visit found as a request on the enterprise's behalf, for the center. */
+function FileNeedDialog({
+  commissioner,
+  visit,
+  onClose,
+}: {
+  commissioner: CommissionerResponseDto;
+  visit: VisitResponseDto;
+  onClose: CloseDialog;
+}): ReactNode {
+  const { t, label } = useT();
+  const rules = useFormRules();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<FileNeedValues>();
+  const { run, busy, problem } = useAction<void>(form);
+  const [projects, setProjects] = useState<ProjectResponseDto[]>([]);
+  useEffect(() => {
+    // Only while the commissioner serves the enterprise may they read its projects.
+    void api('get', '/api/v1/projects', {
+      query: { enterpriseId: commissioner.enterprise.id, limit: 100 },
+    })
+      .then((page) => setProjects(page.items))
+      .catch(() => setProjects([]));
+  }, [commissioner.enterprise.id]);
+  return (
+    <FormDialog<FileNeedValues>
+      id="file-need-dialog"
+      title={`${t('fileNeed')} · ${commissioner.enterprise.name} · ${visit.on}`}
+      form={form}
+      busy={busy}
+      problem={problem}
+      onClose={onClose}
+      initialValues={{
+        amount: visit.amount ?? undefined,
+        termMonths: 12,
+        purpose: 'working_capital',
+        guaranteeOffered: 'credit',
+      }}
+      onFinish={(values) =>
+        void run(async () => {
+          await api('post', '/api/v1/commissioners/{id}/visits/{visitId}/request', {
+            params: { id: commissioner.id, visitId: visit.id },
+            body: {
+              ...values,
+              projectId: values.projectId || undefined,
+              rateCeiling: values.rateCeiling || undefined,
+              description: values.description || undefined,
+            },
+          });
+          void message.success(t('needFiledToast'));
+          onClose(true);
+        })
+      }
+    >
+      <Typography.Paragraph type="secondary">{visit.notes}</Typography.Paragraph>
+      <Form.Item name="amount" label={t('amount')} rules={[{ required: true, ...rules.money }]}>
+        <Input inputMode="decimal" />
+      </Form.Item>
+      <Form.Item name="termMonths" label={t('termMonths')} rules={[{ required: true }]}>
+        <InputNumber min={1} max={600} precision={0} style={{ width: '100%' }} />
+      </Form.Item>
+      <Space wrap>
+        <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true }]}>
+          <Select
+            style={{ width: 160 }}
+            options={PURPOSES.map((value) => ({ value, label: label(value) }))}
+          />
+        </Form.Item>
+        <Form.Item name="guaranteeOffered" label={t('guarantee')} rules={[{ required: true }]}>
+          <Select
+            style={{ width: 160 }}
+            options={GUARANTEES.map((value) => ({ value, label: label(value) }))}
+          />
+        </Form.Item>
+      </Space>
+      <Form.Item name="projectId" label={t('keyProject')}>
+        <Select
+          allowClear
+          options={projects.map((project) => ({ value: project.id, label: project.name }))}
+        />
+      </Form.Item>
+      <Form.Item name="rateCeiling" label={t('rateCeiling')} rules={[rules.rate]}>
+        <Input inputMode="decimal" />
+      </Form.Item>
+      <Form.Item
+        name="description"
+        label={t('needDescription')}
+        rules={[{ whitespace: true, max: MAX_DESCRIPTION }]}
+      >
+        <Input.TextArea rows={2} />
+      </Form.Item>
     </FormDialog>
   );
 }

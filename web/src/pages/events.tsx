@@ -1,4 +1,15 @@
-import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table } from 'antd';
+import {
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
@@ -8,23 +19,29 @@ import type {
   EnterpriseResponseDto,
   EventDetailDto,
   EventResponseDto,
+  EventStatsDto,
   IntentResponseDto,
 } from '../api/schema';
 import { StatusTag } from '../components/status';
 import {
   actionColumn,
   FormDialog,
-  newKey,
   openableRow,
   useAction,
+  useFormRules,
   WriteButton,
 } from '../components/forms';
-import { dateTime, shanghaiToday, yuan } from '../format';
-import { useT } from '../i18n';
+import {
+  ListCard,
+  PageStack,
+  useDialog,
+  useLoaded,
+  type CloseDialog,
+} from '../components/list-card';
+import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
+import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 
-const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
-const RATE = /^0\.\d{1,6}$/;
 const PURPOSES: ConvertIntentDto['purpose'][] = [
   'working_capital',
   'fixed_asset',
@@ -38,47 +55,31 @@ const GUARANTEES: ConvertIntentDto['guaranteeOffered'][] = [
   'guarantee',
 ];
 
-/** 融资对接活动: events with their rosters, the intents recorded there and their conversion. */
+/** 融资对接活动: events with their rosters, the intents recorded there, their conversion and figures. */
 export function EventsPage(): ReactNode {
   const { t, label } = useT();
   const { me } = useSession();
-  const [items, setItems] = useState<EventResponseDto[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<ReactNode>(null);
-  const load = useCallback(async () => {
-    setItems((await api('get', '/api/v1/events', { query: { limit: 100 } })).items);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const fetch = useCallback(
+    async () => (await api('get', '/api/v1/events', { query: { limit: 100 } })).items,
+    [],
+  );
+  const [items, load] = useLoaded(fetch, []);
+  const { dialog, open } = useDialog(load);
   return (
-    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Card
+    <PageStack>
+      <ListCard
         title={t('events')}
-        extra={
-          <Space>
-            <Button onClick={() => void load()}>{t('refresh')}</Button>
-            {me.role === 'admin' ? (
-              <WriteButton
-                type="primary"
-                onClick={() =>
-                  setDialog(
-                    <EventDialog
-                      key={newKey()}
-                      onClose={(changed) => {
-                        setDialog(null);
-                        if (changed) {
-                          void load();
-                        }
-                      }}
-                    />,
-                  )
-                }
-              >
-                {t('newEvent')}
-              </WriteButton>
-            ) : null}
-          </Space>
+        onRefresh={load}
+        actions={
+          me.role === 'admin' ? (
+            <WriteButton
+              type="primary"
+              onClick={() => open((close) => <EventDialog onClose={close} />)}
+            >
+              {t('newEvent')}
+            </WriteButton>
+          ) : null
         }
       >
         <Table<EventResponseDto>
@@ -104,99 +105,263 @@ export function EventsPage(): ReactNode {
             },
           ]}
         />
-      </Card>
-      {selected === null ? null : <Intents key={selected} eventId={selected} />}
+      </ListCard>
+      {selected === null ? null : (
+        <EventDetail key={selected} eventId={selected} onChanged={load} />
+      )}
       {dialog}
+    </PageStack>
+  );
+}
+
+interface Loaded {
+  event: EventDetailDto;
+  intents: IntentResponseDto[];
+  stats: EventStatsDto | null;
+}
+
+/** One event: its roster, its intents and, for the center and auditors, its figures. */
+function EventDetail({
+  eventId,
+  onChanged,
+}: {
+  eventId: string;
+  /** The list's counts change with the roster. */
+  onChanged: () => void;
+}): ReactNode {
+  const { t } = useT();
+  const { me } = useSession();
+  const admin = me.role === 'admin';
+  const bankStaff = me.role === 'bank_officer' || me.role === 'bank_president';
+  const readsStats = admin || me.role === 'auditor';
+  const fetch = useCallback(async (): Promise<Loaded | null> => {
+    const [event, page, stats] = await Promise.all([
+      api('get', '/api/v1/events/{id}', { params: { id: eventId } }),
+      api('get', '/api/v1/events/{id}/intents', { params: { id: eventId }, query: { limit: 100 } }),
+      readsStats ? api('get', '/api/v1/events/{id}/stats', { params: { id: eventId } }) : null,
+    ]);
+    return { event, intents: page.items, stats };
+  }, [eventId, readsStats]);
+  const [loaded, load] = useLoaded(fetch, null);
+  const { dialog, open } = useDialog(load);
+  if (loaded === null) {
+    return null;
+  }
+  const { event, intents, stats } = loaded;
+  // Bank staff record intents for their own bank, when it takes part.
+  const intentBanks = admin ? event.banks : event.banks.filter((bank) => bank.id === me.bankId);
+  return (
+    <PageStack>
+      <ListCard
+        title={`${t('eventRoster')} · ${event.title}`}
+        section="participants"
+        actions={
+          admin ? (
+            <WriteButton
+              onClick={() =>
+                open((close) => (
+                  <ParticipantsDialog
+                    event={event}
+                    onClose={(changed) => {
+                      close(changed);
+                      if (changed) {
+                        onChanged();
+                      }
+                    }}
+                  />
+                ))
+              }
+            >
+              {t('addParticipants')}
+            </WriteButton>
+          ) : null
+        }
+      >
+        <Descriptions size="small" column={1} bordered data-testid="roster">
+          <Descriptions.Item label={`${t('eventBanks')}（${event.banks.length}）`}>
+            <Roster names={event.banks} />
+          </Descriptions.Item>
+          <Descriptions.Item label={`${t('eventEnterprises')}（${event.enterprises.length}）`}>
+            <Roster names={event.enterprises} />
+          </Descriptions.Item>
+        </Descriptions>
+      </ListCard>
+      <ListCard
+        title={`${t('intents')} · ${event.title}`}
+        section="intents"
+        onRefresh={load}
+        actions={
+          (admin || bankStaff) && intentBanks.length > 0 ? (
+            <WriteButton
+              onClick={() =>
+                open((close) => <IntentDialog event={event} banks={intentBanks} onClose={close} />)
+              }
+            >
+              {t('recordIntent')}
+            </WriteButton>
+          ) : null
+        }
+      >
+        <Table<IntentResponseDto>
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={intents}
+          columns={actionColumn(admin, [
+            { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
+            { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
+            {
+              title: t('amount'),
+              dataIndex: 'amount',
+              align: 'right',
+              render: (value: string) => yuan(value),
+            },
+            {
+              title: t('status'),
+              dataIndex: 'status',
+              render: (value: string) => <StatusTag status={value} />,
+            },
+            {
+              title: t('time'),
+              dataIndex: 'createdAt',
+              render: (value: string) => dateTime(value),
+            },
+            {
+              title: t('actions'),
+              key: 'actions',
+              render: (_, row) =>
+                admin && row.status === 'open' ? (
+                  <WriteButton
+                    size="small"
+                    aria-label={`${t('convert')} ${row.enterprise.name}`}
+                    onClick={() =>
+                      open((close) => <ConvertDialog event={event} intent={row} onClose={close} />)
+                    }
+                  >
+                    {t('convert')}
+                  </WriteButton>
+                ) : null,
+            },
+          ])}
+        />
+      </ListCard>
+      {stats === null ? null : <EventFigures stats={stats} />}
+      {dialog}
+    </PageStack>
+  );
+}
+
+function Roster({ names }: { names: { id: string; name: string }[] }): ReactNode {
+  const { t } = useT();
+  if (names.length === 0) {
+    return <Typography.Text type="secondary">{t('nothing')}</Typography.Text>;
+  }
+  return (
+    <Space size={[4, 4]} wrap>
+      {names.map((item) => (
+        <Tag key={item.id}>{item.name}</Tag>
+      ))}
     </Space>
   );
 }
 
-function Intents({ eventId }: { eventId: string }): ReactNode {
-  const { t } = useT();
-  const { me } = useSession();
-  const admin = me.role === 'admin';
-  const [event, setEvent] = useState<EventDetailDto | null>(null);
-  const [intents, setIntents] = useState<IntentResponseDto[]>([]);
-  const [dialog, setDialog] = useState<ReactNode>(null);
-  const load = useCallback(async () => {
-    const [detail, page] = await Promise.all([
-      api('get', '/api/v1/events/{id}', { params: { id: eventId } }),
-      api('get', '/api/v1/events/{id}/intents', { params: { id: eventId }, query: { limit: 100 } }),
-    ]);
-    setEvent(detail);
-    setIntents(page.items);
-  }, [eventId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const close = (changed: boolean): void => {
-    setDialog(null);
-    if (changed) {
-      void load();
-    }
-  };
-  if (event === null) {
-    return null;
-  }
+/** `GET /events/:id/stats`: from intents to money lent, counts beside amounts. */
+function EventFigures({ stats }: { stats: EventStatsDto }): ReactNode {
+  const { t, language } = useT();
+  const amount = (value: string): string => yuanSummary(value, language);
+  const figures: [MessageKey, string | number, string][] = [
+    ['eventBanks', stats.banks, 'banks'],
+    ['eventEnterprises', stats.enterprises, 'enterprises'],
+    ['enterprisesWithIntent', stats.enterprisesWithIntent, 'enterprisesWithIntent'],
+    ['ovIntents', stats.intents, 'intents'],
+    ['ovIntentAmount', amount(stats.intentAmount), 'intentAmount'],
+    ['convertedCount', stats.converted, 'converted'],
+    ['convertedAmount', amount(stats.convertedAmount), 'convertedAmount'],
+    ['approvedCount', stats.approved, 'approved'],
+    ['creditApproved', amount(stats.approvedAmount), 'approvedAmount'],
+    ['fundedCount', stats.funded, 'funded'],
+    ['disbursedAmount', amount(stats.disbursedAmount), 'disbursedAmount'],
+  ];
   return (
-    <Card
-      title={`${t('intents')} · ${event.title}`}
-      extra={
-        admin ? (
-          <WriteButton
-            onClick={() => setDialog(<IntentDialog key={newKey()} event={event} onClose={close} />)}
-          >
-            {t('recordIntent')}
-          </WriteButton>
-        ) : null
+    <ListCard title={t('eventFigures')} section="event-figures">
+      <Descriptions size="small" bordered column={3}>
+        {figures.map(([key, value, figure]) => (
+          <Descriptions.Item key={figure} label={t(key)}>
+            <span data-figure={`event.${figure}`}>{value}</span>
+          </Descriptions.Item>
+        ))}
+      </Descriptions>
+    </ListCard>
+  );
+}
+
+interface ParticipantsValues {
+  bankIds?: string[];
+  enterpriseIds?: string[];
+}
+
+/** Adds banks and enterprises to the roster; those already on it are not offered again. */
+function ParticipantsDialog({
+  event,
+  onClose,
+}: {
+  event: EventDetailDto;
+  onClose: CloseDialog;
+}): ReactNode {
+  const { t } = useT();
+  const [form] = Form.useForm<ParticipantsValues>();
+  const { run, busy, problem } = useAction<void>(form);
+  const [banks, setBanks] = useState<BankResponseDto[]>([]);
+  const [enterprises, setEnterprises] = useState<EnterpriseResponseDto[]>([]);
+  useEffect(() => {
+    void api('get', '/api/v1/banks', { query: { limit: 100 } }).then((page) =>
+      setBanks(page.items),
+    );
+    void api('get', '/api/v1/enterprises', { query: { limit: 100 } }).then((page) =>
+      setEnterprises(page.items),
+    );
+  }, []);
+  const onRoster = new Set([...event.banks, ...event.enterprises].map((item) => item.id));
+  return (
+    <FormDialog<ParticipantsValues>
+      id="participants-dialog"
+      title={`${t('addParticipants')} · ${event.title}`}
+      form={form}
+      busy={busy}
+      problem={problem}
+      onClose={onClose}
+      onFinish={(values) =>
+        void run(async () => {
+          await api('post', '/api/v1/events/{id}/participants', {
+            params: { id: event.id },
+            body: {
+              bankIds: values.bankIds?.length ? values.bankIds : undefined,
+              enterpriseIds: values.enterpriseIds?.length ? values.enterpriseIds : undefined,
+            },
+          });
+          onClose(true);
+        })
       }
     >
-      <Table<IntentResponseDto>
-        rowKey="id"
-        size="small"
-        pagination={false}
-        dataSource={intents}
-        columns={actionColumn(admin, [
-          { title: t('enterprise'), key: 'enterprise', render: (_, row) => row.enterprise.name },
-          { title: t('bank'), key: 'bank', render: (_, row) => row.bank.name },
-          {
-            title: t('amount'),
-            dataIndex: 'amount',
-            align: 'right',
-            render: (value: string) => yuan(value),
-          },
-          {
-            title: t('status'),
-            dataIndex: 'status',
-            render: (value: string) => <StatusTag status={value} />,
-          },
-          {
-            title: t('time'),
-            dataIndex: 'createdAt',
-            render: (value: string) => dateTime(value),
-          },
-          {
-            title: t('actions'),
-            key: 'actions',
-            render: (_, row) =>
-              admin && row.status === 'open' ? (
-                <WriteButton
-                  size="small"
-                  aria-label={`${t('convert')} ${row.enterprise.name}`}
-                  onClick={() =>
-                    setDialog(
-                      <ConvertDialog key={newKey()} event={event} intent={row} onClose={close} />,
-                    )
-                  }
-                >
-                  {t('convert')}
-                </WriteButton>
-              ) : null,
-          },
-        ])}
-      />
-      {dialog}
-    </Card>
+      <Form.Item name="bankIds" label={t('eventBanks')}>
+        <Select
+          mode="multiple"
+          showSearch={{ optionFilterProp: 'label' }}
+          options={banks
+            .filter((bank) => !onRoster.has(bank.id))
+            .map((bank) => ({ value: bank.id, label: bank.name }))}
+        />
+      </Form.Item>
+      <Form.Item name="enterpriseIds" label={t('eventEnterprises')}>
+        <Select
+          mode="multiple"
+          showSearch={{ optionFilterProp: 'label' }}
+          options={enterprises
+            .filter((item) => !onRoster.has(item.id))
+            .map((item) => ({ value: item.id, label: item.name }))}
+        />
+      </Form.Item>
+    </FormDialog>
   );
 }
 
@@ -211,7 +376,7 @@ interface EventValues {
   enterpriseIds?: string[];
 }
 
-function EventDialog({ onClose }: { onClose: (changed: boolean) => void }): ReactNode {
+function EventDialog({ onClose }: { onClose: CloseDialog }): ReactNode {
   const { t, label } = useT();
   const [form] = Form.useForm<EventValues>();
   const { run, busy, problem } = useAction<void>(form);
@@ -300,12 +465,16 @@ interface IntentValues {
 
 function IntentDialog({
   event,
+  banks,
   onClose,
 }: {
   event: EventDetailDto;
-  onClose: (changed: boolean) => void;
+  /** The banks the caller may record for: all of the roster's, or bank staff's own. */
+  banks: { id: string; name: string }[];
+  onClose: CloseDialog;
 }): ReactNode {
   const { t } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<IntentValues>();
   const { run, busy, problem } = useAction<void>(form);
   return (
@@ -316,6 +485,7 @@ function IntentDialog({
       busy={busy}
       problem={problem}
       onClose={onClose}
+      initialValues={{ bankId: banks.length === 1 ? banks[0].id : undefined }}
       onFinish={(values) =>
         void run(async () => {
           await api('post', '/api/v1/events/{id}/intents', {
@@ -330,13 +500,9 @@ function IntentDialog({
         <Select options={event.enterprises.map((item) => ({ value: item.id, label: item.name }))} />
       </Form.Item>
       <Form.Item name="bankId" label={t('bank')} rules={[{ required: true }]}>
-        <Select options={event.banks.map((item) => ({ value: item.id, label: item.name }))} />
+        <Select options={banks.map((item) => ({ value: item.id, label: item.name }))} />
       </Form.Item>
-      <Form.Item
-        name="amount"
-        label={t('amount')}
-        rules={[{ required: true, pattern: MONEY, message: t('badMoney') }]}
-      >
+      <Form.Item name="amount" label={t('amount')} rules={[{ required: true, ...rules.money }]}>
         <Input inputMode="decimal" />
       </Form.Item>
     </FormDialog>
@@ -358,9 +524,10 @@ function ConvertDialog({
 }: {
   event: EventDetailDto;
   intent: IntentResponseDto;
-  onClose: (changed: boolean) => void;
+  onClose: CloseDialog;
 }): ReactNode {
   const { t, label } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<ConvertValues>();
   const { run, busy, problem } = useAction<void>(form);
   return (
@@ -395,11 +562,7 @@ function ConvertDialog({
       <Form.Item name="guaranteeOffered" label={t('guarantee')} rules={[{ required: true }]}>
         <Select options={GUARANTEES.map((value) => ({ value, label: label(value) }))} />
       </Form.Item>
-      <Form.Item
-        name="rateCeiling"
-        label={t('rateCeiling')}
-        rules={[{ pattern: RATE, message: t('badRate') }]}
-      >
+      <Form.Item name="rateCeiling" label={t('rateCeiling')} rules={[rules.rate]}>
         <Input inputMode="decimal" />
       </Form.Item>
       <Form.Item name="description" label={t('description')} rules={[{ max: 2000 }]}>

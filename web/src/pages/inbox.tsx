@@ -16,16 +16,13 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { BankOfficerDto, DeclineReasonResponseDto, MatchResponseDto } from '../api/schema';
-import { newKey, ProblemAlert, useAction, WriteButton } from '../components/forms';
+import { newKey, ProblemAlert, useAction, useFormRules, WriteButton } from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, shanghaiToday, yuan } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
 type MatchAction = 'assign' | 'accept' | 'approve' | 'disburse' | 'decline';
-
-const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
-const RATE = /^0\.\d{1,6}$/;
 
 /** Which actions the API would allow this caller on this match (the dialogs mirror its rules). */
 function allowed(match: MatchResponseDto, role: string, userId: string): MatchAction[] {
@@ -189,6 +186,7 @@ function MatchDialog({
   onClose: (changed: boolean) => void;
 }): ReactNode {
   const { t } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<DialogValues>();
   const { run, busy, problem } = useAction<void>(form);
   // One key per opening of the dialog: a double click or a retry after a lost answer is one act.
@@ -293,14 +291,14 @@ function MatchDialog({
             <Form.Item
               name="approvedAmount"
               label={t('approvedAmount')}
-              rules={[{ required: true, pattern: MONEY }]}
+              rules={[{ required: true, ...rules.money }]}
             >
               <Input inputMode="decimal" />
             </Form.Item>
             <Form.Item
               name="annualRate"
               label={t('annualRate')}
-              rules={[{ required: true, pattern: RATE }]}
+              rules={[{ required: true, ...rules.rate }]}
             >
               <Input inputMode="decimal" placeholder="0.0385" />
             </Form.Item>
@@ -314,7 +312,7 @@ function MatchDialog({
             <Form.Item
               name="amount"
               label={t('disbursedAmount')}
-              rules={[{ required: true, pattern: MONEY }]}
+              rules={[{ required: true, ...rules.money }]}
             >
               <Input inputMode="decimal" />
             </Form.Item>

@@ -2,7 +2,7 @@ import { Button, Card, Form, Input, InputNumber, Result, Select, Space, Typograp
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, storeTokens } from '../api/client';
 import type { RegisterEnterpriseDto, RegionResponseDto } from '../api/schema';
-import { ProblemAlert, useAction } from '../components/forms';
+import { ProblemAlert, useAction, useFormRules } from '../components/forms';
 import { useT } from '../i18n';
 
 export function LoginForm({ onSignedIn }: { onSignedIn: () => Promise<void> }): ReactNode {
@@ -51,6 +51,7 @@ export function RegisterPage({
   onLanguage: () => void;
 }): ReactNode {
   const { t, label } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<RegisterEnterpriseDto>();
   const { run, busy, problem } = useAction(form);
   const [regions, setRegions] = useState<RegionResponseDto[]>([]);
@@ -105,18 +106,10 @@ export function RegisterPage({
         <Form.Item name="employees" label={t('employees')} rules={[{ required: true }]}>
           <InputNumber min={0} precision={0} style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item
-          name="revenue"
-          label={t('revenue')}
-          rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}
-        >
+        <Form.Item name="revenue" label={t('revenue')} rules={[{ required: true, ...rules.money }]}>
           <Input inputMode="decimal" />
         </Form.Item>
-        <Form.Item
-          name="assets"
-          label={t('assets')}
-          rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}
-        >
+        <Form.Item name="assets" label={t('assets')} rules={[{ required: true, ...rules.money }]}>
           <Input inputMode="decimal" />
         </Form.Item>
         <Form.Item name="displayName" label={t('displayName')} rules={[{ required: true }]}>

@@ -2,7 +2,7 @@ import { App, Card, Descriptions, Form, Input, InputNumber, Space, Tag } from 'a
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { EnterpriseResponseDto, UpdateEnterpriseDto } from '../api/schema';
-import { ProblemAlert, useAction, WriteButton } from '../components/forms';
+import { ProblemAlert, useAction, useFormRules, WriteButton } from '../components/forms';
 import { dateTime, yuanSummary } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -10,6 +10,7 @@ import { useSession } from '../session';
 /** The enterprise's own record: what the center verified, and the figures that set its scale. */
 export function ProfilePage(): ReactNode {
   const { t, label, language } = useT();
+  const rules = useFormRules();
   const { me } = useSession();
   const { message } = App.useApp();
   const [enterprise, setEnterprise] = useState<EnterpriseResponseDto | null>(null);
@@ -71,15 +72,11 @@ export function ProfilePage(): ReactNode {
           <Form.Item
             name="revenue"
             label={t('revenue')}
-            rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
+            rules={[{ required: true, ...rules.money }]}
           >
             <Input inputMode="decimal" />
           </Form.Item>
-          <Form.Item
-            name="assets"
-            label={t('assets')}
-            rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
-          >
+          <Form.Item name="assets" label={t('assets')} rules={[{ required: true, ...rules.money }]}>
             <Input inputMode="decimal" />
           </Form.Item>
           <WriteButton type="primary" htmlType="submit" loading={busy}>

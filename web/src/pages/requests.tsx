@@ -19,7 +19,7 @@ import type {
   FinancingRequestDetailDto,
   FinancingRequestResponseDto,
 } from '../api/schema';
-import { ProblemAlert, useAction } from '../components/forms';
+import { ProblemAlert, useAction, useFormRules } from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
@@ -105,6 +105,7 @@ export function RequestsPage(): ReactNode {
 
 export function NewRequestPage(): ReactNode {
   const { t, label } = useT();
+  const rules = useFormRules();
   const { navigate } = useSession();
   const [form] = Form.useForm<CreateFinancingRequestDto>();
   const { run, busy, problem } = useAction(form);
@@ -124,11 +125,7 @@ export function NewRequestPage(): ReactNode {
         initialValues={{ purpose: 'working_capital', guaranteeOffered: 'credit', termMonths: 12 }}
       >
         <ProblemAlert problem={problem} />
-        <Form.Item
-          name="amount"
-          label={t('amount')}
-          rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}
-        >
+        <Form.Item name="amount" label={t('amount')} rules={[{ required: true, ...rules.money }]}>
           <Input inputMode="decimal" placeholder="5000000.00" />
         </Form.Item>
         <Form.Item name="termMonths" label={t('termMonths')} rules={[{ required: true }]}>
@@ -150,11 +147,7 @@ export function NewRequestPage(): ReactNode {
             }))}
           />
         </Form.Item>
-        <Form.Item
-          name="rateCeiling"
-          label={t('rateCeiling')}
-          rules={[{ pattern: /^0(\.\d{1,6})?$/ }]}
-        >
+        <Form.Item name="rateCeiling" label={t('rateCeiling')} rules={[rules.rate]}>
           <Input inputMode="decimal" placeholder="0.045" />
         </Form.Item>
         <Form.Item name="description" label={t('description')}>

@@ -28,7 +28,14 @@ import type {
   TurnoverApplicationResponseDto,
   TurnoverFundResponseDto,
 } from '../api/schema';
-import { newKey, ProblemAlert, useAction, WriteButton, openableRow } from '../components/forms';
+import {
+  newKey,
+  ProblemAlert,
+  useAction,
+  useFormRules,
+  WriteButton,
+  openableRow,
+} from '../components/forms';
 import { StatusTag } from '../components/status';
 import { dateTime, shanghaiToday, yuan, yuanSummary } from '../format';
 import { useT } from '../i18n';
@@ -211,6 +218,7 @@ function TurnoverDialog({
   onClose: (changed: boolean) => void;
 }): ReactNode {
   const { t } = useT();
+  const rules = useFormRules();
   const [form] = Form.useForm<TurnoverValues>();
   const { run, busy, problem } = useAction<void>(form);
   const [idempotencyKey] = useState(newKey);
@@ -304,7 +312,7 @@ function TurnoverDialog({
             <Form.Item
               name="committedAmount"
               label={t('committedAmount')}
-              rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
+              rules={[{ required: true, ...rules.money }]}
             >
               <Input inputMode="decimal" />
             </Form.Item>
@@ -329,7 +337,7 @@ function TurnoverDialog({
             <Form.Item
               name="renewalAmount"
               label={t('amount')}
-              rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
+              rules={[{ required: true, ...rules.money }]}
             >
               <Input inputMode="decimal" />
             </Form.Item>
@@ -376,6 +384,7 @@ interface ApplicationValues {
 
 export function NewTurnoverPage(): ReactNode {
   const { t, label } = useT();
+  const rules = useFormRules();
   const { navigate } = useSession();
   const [form] = Form.useForm<ApplicationValues>();
   const { run, busy, problem } = useAction<void>(form);
@@ -438,18 +447,14 @@ export function NewTurnoverPage(): ReactNode {
         <Form.Item
           name="maturingAmount"
           label={t('maturingAmount')}
-          rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
+          rules={[{ required: true, ...rules.money }]}
         >
           <Input inputMode="decimal" />
         </Form.Item>
         <Form.Item name="maturityDate" label={t('maturityDate')} rules={[{ required: true }]}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item
-          name="amount"
-          label={t('amount')}
-          rules={[{ required: true, pattern: /^\d{1,13}(\.\d{1,2})?$/ }]}
-        >
+        <Form.Item name="amount" label={t('amount')} rules={[{ required: true, ...rules.money }]}>
           <Input inputMode="decimal" />
         </Form.Item>
         <Form.Item name="days" label={t('days')} rules={[{ required: true }]}>
