@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { pgPool } from './pg-pool.js';
 
 /**
  * One statement on a connection of TypeORM's own pool, through `pg` directly: for the hottest
@@ -15,8 +15,7 @@ export async function rawQuery<T>(
   sql: string,
   parameters: unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const client = await pool.connect();
+  const client = await pgPool(dataSource).connect();
   let result;
   try {
     result = await client.query(sql, parameters);
