@@ -4,6 +4,7 @@ import { api, storeTokens } from '../api/client';
 import type { RegisterEnterpriseDto, RegionResponseDto } from '../api/schema';
 import { ProblemAlert, useAction, useFormRules } from '../components/forms';
 import { useT } from '../i18n';
+import { INDUSTRIES } from '../reference';
 
 export function LoginForm({ onSignedIn }: { onSignedIn: () => Promise<void> }): ReactNode {
   const { t } = useT();
@@ -30,16 +31,6 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => Promise<void> }): 
     </Form>
   );
 }
-
-const INDUSTRIES: RegisterEnterpriseDto['industry'][] = [
-  'industry',
-  'agriculture',
-  'construction',
-  'wholesale',
-  'retail',
-  'software_it',
-  'other',
-];
 
 export function RegisterPage({
   onDone,

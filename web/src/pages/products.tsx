@@ -14,43 +14,13 @@ import { BankPicker } from '../components/pickers';
 import { moneyRules, notBelow, RATE } from '../components/rules';
 import { yuan } from '../format';
 import { useT, type MessageKey } from '../i18n';
+import { INDUSTRIES, SCALES } from '../reference';
 import { canWrite, useSession } from '../session';
 
 const CATEGORIES = ['credit', 'mortgage', 'pledge', 'guarantee', 'supply_chain'] as const;
 const TENORS = ['1y', '5y'] as const;
-/** The API's lists (enterprise-scale.ts, product.entity.ts) and rules (products.dto.ts). */
-const INDUSTRIES = [
-  'agriculture',
-  'industry',
-  'construction',
-  'wholesale',
-  'retail',
-  'transport',
-  'warehousing',
-  'postal',
-  'accommodation',
-  'catering',
-  'information_transmission',
-  'software_it',
-  'real_estate',
-  'property_management',
-  'leasing_business',
-  'other',
-] as const;
-const SCALES = ['micro', 'small', 'medium', 'large'] as const;
+/** The API's rules (products.dto.ts). */
 const GUARANTEE_TYPES = ['credit', 'mortgage', 'pledge', 'guarantee'] as const;
-/** Industries the shared labels do not name. */
-const INDUSTRY_KEYS: Partial<Record<(typeof INDUSTRIES)[number], MessageKey>> = {
-  transport: 'indTransport',
-  warehousing: 'indWarehousing',
-  postal: 'indPostal',
-  accommodation: 'indAccommodation',
-  catering: 'indCatering',
-  information_transmission: 'indInformationTransmission',
-  real_estate: 'indRealEstate',
-  property_management: 'indPropertyManagement',
-  leasing_business: 'indLeasingBusiness',
-};
 /** The tags DESIGN.md names (首贷, 续贷, 信用贷, 专精特新贷); a bank may add its own slugs. */
 const COMMON_TAGS: Record<string, MessageKey> = {
   first_loan: 'tagFirstLoan',
@@ -272,10 +242,6 @@ function ProductDialog({
     });
   };
   const required: Rule = { required: true, message: t('gRequired') };
-  const industryLabel = (value: (typeof INDUSTRIES)[number]): string => {
-    const key = INDUSTRY_KEYS[value];
-    return key === undefined ? label(value) : t(key);
-  };
   const rate = product?.rate;
   // Cross-field rules (maximum ≥ minimum) are the API's: its answer lands under the field.
   return (
@@ -475,7 +441,7 @@ function ProductDialog({
           mode="multiple"
           allowClear
           showSearch={{ optionFilterProp: 'label' }}
-          options={INDUSTRIES.map((value) => ({ value, label: industryLabel(value) }))}
+          options={INDUSTRIES.map((value) => ({ value, label: label(value) }))}
         />
       </Form.Item>
       <Form.Item name="eligibleScales" label={t('pScales')}>
