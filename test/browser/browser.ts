@@ -30,8 +30,13 @@ export function describeInBrowser(name: string, body: () => void): void {
 export interface Browser {
   context: BrowserContext;
   page: Page;
-  /** Saves test-results/browser/<scenario>-<nn>-<step>.png. */
+  /**
+   * Saves test-results/browser/<scenario>-<nn>-<step>.png, and notes the controls on screen that
+   * have no accessible name (see `unlabelled`).
+   */
   shot(step: string): Promise<void>;
+  /** Every unnamed control seen at a screenshot so far, as `<step>: <snapshot line>`. */
+  readonly unlabelled: string[];
   close(): Promise<void>;
 }
 
@@ -67,17 +72,35 @@ export async function openBrowser(scenario: string): Promise<Browser> {
   context.setDefaultTimeout(30_000);
   const page = context.pages()[0] ?? (await context.newPage());
   let step = 0;
+  const unlabelled: string[] = [];
   return {
     context,
     page,
+    unlabelled,
     shot: async (name) => {
       step += 1;
       const file = `${scenario}-${String(step).padStart(2, '0')}-${name}.png`;
       await page.screenshot({ path: path.join(SCREENSHOTS, file) });
+      for (const line of await unlabelledControls(page)) {
+        unlabelled.push(`${name}: ${line.trim()}`);
+      }
     },
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Roles a user operates; each needs a name a screen reader can announce. */
+const CONTROL =
+  /^\s*- (button|checkbox|combobox|radio|searchbox|slider|spinbutton|switch|textbox)\b(?! ")/;
+
+/**
+ * The visible controls of the page (dialogs included) that have no accessible name, as Chromium's
+ * accessibility tree computes it — a label, aria-label or text. Each entry is the snapshot line.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  return snapshot.split('\n').filter((line) => CONTROL.test(line));
 }

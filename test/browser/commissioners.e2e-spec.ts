@@ -249,4 +249,9 @@ describeInBrowser('commissioners and events in a browser', () => {
     await page.locator('[data-section="event-figures"]').scrollIntoViewIfNeeded();
     await browser.shot('event-figures');
   }, 240_000);
+
+  // Last, so it covers every screen the scenarios above photographed (dialogs included).
+  it('gives every control it showed an accessible name', () => {
+    expect(browser.unlabelled).toEqual([]);
+  });
 });

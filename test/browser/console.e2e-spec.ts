@@ -598,4 +598,9 @@ describeInBrowser('web console in a browser', () => {
     await browser.shot('auditor-english');
     await page.getByRole('button', { name: '中文' }).click();
   }, 240_000);
+
+  // Last, so it covers every screen the scenarios above photographed (dialogs included).
+  it('gives every control it showed an accessible name', () => {
+    expect(browser.unlabelled).toEqual([]);
+  });
 });

@@ -261,4 +261,9 @@ describeInBrowser('guarantees and products in a browser', () => {
       tags: ['specialized'],
     });
   }, 240_000);
+
+  // Last, so it covers every screen the scenarios above photographed (dialogs included).
+  it('gives every control it showed an accessible name', () => {
+    expect(browser.unlabelled).toEqual([]);
+  });
 });

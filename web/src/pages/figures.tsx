@@ -73,7 +73,9 @@ export function FiguresPage(): ReactNode {
                 />
               </Form.Item>
               <Form.Item label={t('groupBy')}>
+                {/* The item has no field name, so its label is not tied to the control. */}
                 <Select<GroupBy>
+                  aria-label={t('groupBy')}
                   value={groupBy}
                   onChange={setGroupBy}
                   style={{ width: 120 }}
