@@ -1,9 +1,10 @@
-import { describe } from '@jest/globals';
+import { describe, expect } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../support/app.js';
 
 /** Debian's Chromium (`apt-get install chromium fonts-noto-cjk`); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -103,4 +104,56 @@ const CONTROL =
 export async function unlabelledControls(page: Page): Promise<string[]> {
   const snapshot = await page.locator('body').ariaSnapshot();
   return snapshot.split('\n').filter((line) => CONTROL.test(line));
+}
+
+/**
+ * What every console scenario does: sign in, open a menu, pick options, read a field's errors.
+ * `page` and `base` are read at each call (suites open them in `beforeAll`). With `checkName`,
+ * signing in also checks that the header shows the name passed (the username by default).
+ */
+export function consoleSteps(
+  page: () => Page,
+  base: () => string,
+  { checkName = true }: { checkName?: boolean } = {},
+) {
+  const whoami = () => page().getByTestId('whoami');
+  return {
+    whoami,
+    /** The open dialog's OK button (antd names it 确定). */
+    confirm: () => page().locator('.ant-modal').getByRole('button', { name: '确定' }),
+    async signIn(username: string, shown = username): Promise<void> {
+      if (await whoami().isVisible()) {
+        await page().getByRole('button', { name: '退出登录' }).click();
+      } else {
+        await page().goto(`${base()}/login`);
+      }
+      await page().getByLabel('用户名').fill(username);
+      await page().getByLabel('密码').fill(TEST_PASSWORD);
+      await page().getByRole('button', { name: '登录', exact: true }).click();
+      await whoami().waitFor();
+      if (checkName) {
+        await expect(whoami().textContent()).resolves.toContain(shown);
+      }
+    },
+    async go(menu: string): Promise<void> {
+      await page().getByRole('menuitem', { name: menu, exact: true }).click();
+    },
+    /** Picks `option` in the select labelled `label`; a multiple select is closed afterwards. */
+    async choose(label: string, option: string, multiple = false): Promise<void> {
+      await page().getByLabel(label, { exact: true }).click();
+      await page()
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: option })
+        .first()
+        .click();
+      if (multiple) {
+        await page().keyboard.press('Escape');
+      }
+    },
+    /** The form item around a labelled control, where antd puts that field's errors. */
+    fieldErrors: (label: string) =>
+      page()
+        .locator('.ant-form-item', { has: page().getByLabel(label, { exact: true }) })
+        .locator('.ant-form-item-explain-error'),
+  };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { createTestApp, insertEnterprise, TEST_PASSWORD, TestApp } from '../support/app.js';
+import { createTestApp, insertEnterprise, TestApp } from '../support/app.js';
 import { buildWorld, client, World } from '../support/matchmaking.js';
 import { shanghaiDate } from '../support/turnover.js';
-import { Browser, describeInBrowser, openBrowser } from './browser.js';
+import { Browser, consoleSteps, describeInBrowser, openBrowser } from './browser.js';
 
 /**
  * The commissioners' and events' screens in headless Chromium: a commissioner's own visit log
@@ -42,41 +42,11 @@ describeInBrowser('commissioners and events in a browser', () => {
     await testApp?.close();
   });
 
-  const whoami = () => page.getByTestId('whoami');
   const modal = () => page.locator('.ant-modal');
-  const confirm = () => modal().getByRole('button', { name: '确定' });
-
-  async function signIn(username: string): Promise<void> {
-    if (await whoami().isVisible()) {
-      await page.getByRole('button', { name: '退出登录' }).click();
-    } else {
-      await page.goto(`${base}/login`);
-    }
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await whoami().waitFor();
-    await expect(whoami().textContent()).resolves.toContain(username);
-  }
-
-  async function go(menu: string): Promise<void> {
-    await page.getByRole('menuitem', { name: menu, exact: true }).click();
-  }
-
-  async function choose(label: string, option: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).click();
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
-  }
-
-  /** The form item around a labelled control, where antd puts that field's errors. */
-  const fieldErrors = (label: string) =>
-    page
-      .locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) })
-      .locator('.ant-form-item-explain-error');
+  const { confirm, signIn, go, choose, fieldErrors } = consoleSteps(
+    () => page,
+    () => base,
+  );
 
   it('shows an API field error in Chinese under its field in a zh-CN form', async () => {
     const today = shanghaiDate();

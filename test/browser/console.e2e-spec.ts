@@ -5,7 +5,7 @@ import { createTestApp, randomCreditCode, TEST_PASSWORD, TestApp } from '../supp
 import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
 import { buildWorld, World } from '../support/matchmaking.js';
 import { applicationIn, shanghaiDate, turnoverClient } from '../support/turnover.js';
-import { Browser, describeInBrowser, openBrowser } from './browser.js';
+import { Browser, consoleSteps, describeInBrowser, openBrowser } from './browser.js';
 
 /**
  * The console against the real app (listening on a port, its own database), driven by
@@ -31,36 +31,10 @@ describeInBrowser('web console in a browser', () => {
     await testApp?.close();
   });
 
-  const whoami = () => page.getByTestId('whoami');
-
-  async function signIn(username: string, displayName = username): Promise<void> {
-    if (await whoami().isVisible()) {
-      await page.getByRole('button', { name: '退出登录' }).click();
-    } else {
-      await page.goto(`${base}/login`);
-    }
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await whoami().waitFor();
-    await expect(whoami().textContent()).resolves.toContain(displayName);
-  }
-
-  async function go(menu: string): Promise<void> {
-    await page.getByRole('menuitem', { name: menu, exact: true }).click();
-  }
-
-  async function choose(label: string, option: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).click();
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
-  }
-
-  /** The open dialog's OK button (antd names it 确定). */
-  const confirm = () => page.locator('.ant-modal').getByRole('button', { name: '确定' });
+  const { whoami, confirm, signIn, go, choose } = consoleSteps(
+    () => page,
+    () => base,
+  );
 
   it('takes a request from self-registration to disbursement', async () => {
     const username = `tonghua-steel-${Date.now()}`;

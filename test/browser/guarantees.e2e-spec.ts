@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD, TestApp } from '../support/app.js';
+import { createTestApp, TestApp } from '../support/app.js';
 import { API, buildWorld, client, World } from '../support/matchmaking.js';
-import { Browser, describeInBrowser, openBrowser } from './browser.js';
+import { Browser, consoleSteps, describeInBrowser, openBrowser } from './browser.js';
 
 /**
  * The guarantee fund's and the product supermarket's screens against the real app, driven by
@@ -51,41 +51,14 @@ describeInBrowser('guarantees and products in a browser', () => {
     await testApp?.close();
   });
 
-  const whoami = () => page.getByTestId('whoami');
   const dialog = () => page.locator('.ant-modal');
-  const confirm = () => dialog().getByRole('button', { name: '确定' });
   const openDropdown = () =>
     page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
-
-  async function signIn(username: string): Promise<void> {
-    if (await whoami().isVisible()) {
-      await page.getByRole('button', { name: '退出登录' }).click();
-    } else {
-      await page.goto(`${base}/login`);
-    }
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await whoami().waitFor();
-  }
-
-  async function go(menu: string): Promise<void> {
-    await page.getByRole('menuitem', { name: menu, exact: true }).click();
-  }
-
-  /** Picks `option` in the select labelled `label`; a multiple select is closed afterwards. */
-  async function choose(label: string, option: string, multiple = false): Promise<void> {
-    await page.getByLabel(label, { exact: true }).click();
-    await openDropdown().filter({ hasText: option }).first().click();
-    if (multiple) {
-      await page.keyboard.press('Escape');
-    }
-  }
-
-  const errorUnder = (label: string) =>
-    page
-      .locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) })
-      .locator('.ant-form-item-explain-error');
+  const { confirm, signIn, go, choose, fieldErrors } = consoleSteps(
+    () => page,
+    () => base,
+    { checkName: false },
+  );
 
   it('takes a bank’s own loan from the officer’s application to the center’s books', async () => {
     const keys: Record<string, (string | undefined)[]> = {};
@@ -110,9 +83,9 @@ describeInBrowser('guarantees and products in a browser', () => {
     // The dialog checks what the API checks, in the console's words.
     await page.getByLabel('担保本金').fill('0');
     await confirm().click();
-    await errorUnder('担保本金').getByText('金额须大于 0').waitFor();
+    await fieldErrors('担保本金').getByText('金额须大于 0').waitFor();
     await page.getByLabel('担保本金').fill('200万');
-    await errorUnder('担保本金')
+    await fieldErrors('担保本金')
       .getByText(/请输入金额（元）/)
       .waitFor();
     await browser.shot('apply-errors');
@@ -162,7 +135,7 @@ describeInBrowser('guarantees and products in a browser', () => {
     await page.getByRole('button', { name: `代偿 ${enterpriseName}` }).click();
     await dialog().getByLabel('金额（元）').fill('3000000.00');
     await confirm().click();
-    await errorUnder('金额（元）')
+    await fieldErrors('金额（元）')
       .getByText(/代偿金额不能超过担保本金/)
       .waitFor();
     await browser.shot('claim-error');
@@ -216,10 +189,10 @@ describeInBrowser('guarantees and products in a browser', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await confirm().click();
-    await errorUnder('最低年利率')
+    await fieldErrors('最低年利率')
       .getByText(/请输入 0 到 1 之间的年利率/)
       .waitFor();
-    await errorUnder('产品标签')
+    await fieldErrors('产品标签')
       .getByText(/标签须以小写字母开头/)
       .waitFor();
     await browser.shot('product-errors');
