@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Role } from '../../src/common/auth/role.js';
 import { Clock } from '../../src/common/clock.js';
-import { toFenFromDb } from '../../src/common/money/money.js';
 import { EscalationSweep } from '../../src/modules/escalation/escalation-sweep.service.js';
-import { EMPTY_COUNTS, toFigures } from '../../src/modules/stats/matchmaking-report.js';
+import {
+  countsOf,
+  EMPTY_COUNTS,
+  type FiguresRow,
+  toFigures,
+} from '../../src/modules/stats/matchmaking-report.js';
 import {
   bearer,
   createTestApp,
@@ -33,21 +37,6 @@ const RAW_GROUPINGS: Record<Grouping, { key: string; label: string; sort: string
     sort: "to_char(m.dispatched_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
   },
 };
-
-interface RawRow {
-  is_total: boolean;
-  group_key: string | null;
-  group_label: string | null;
-  enterprises_pushed: number;
-  demand_fen: string;
-  enterprises_funded: number;
-  disbursed_fen: string;
-  matches_pushed: number;
-  matches_accepted: number;
-  matches_accepted_on_time: number;
-  median_milliseconds: string | null;
-  open_escalations: number;
-}
 
 /** The figures by a plain GROUP BY over the raw tables: the reference the roll-ups must equal. */
 function rawSql(groupBy: Grouping | null): string {
@@ -98,18 +87,8 @@ function rawSql(groupBy: Grouping | null): string {
     ORDER BY is_total, group_sort, group_key`;
 }
 
-function figuresOf(row: RawRow) {
-  return toFigures({
-    enterprisesPushed: row.enterprises_pushed,
-    demandFen: toFenFromDb(row.demand_fen),
-    enterprisesFunded: row.enterprises_funded,
-    disbursedFen: toFenFromDb(row.disbursed_fen),
-    matchesPushed: row.matches_pushed,
-    matchesAccepted: row.matches_accepted,
-    matchesAcceptedOnTime: row.matches_accepted_on_time,
-    medianMillisecondsToAccept: row.median_milliseconds,
-    openEscalations: row.open_escalations,
-  });
+function figuresOf(row: FiguresRow) {
+  return toFigures(countsOf(row));
 }
 
 /*
@@ -309,7 +288,7 @@ describe('matchmaking roll-ups equal the raw tables', () => {
             })
             .set(...bearer(sessions.admin));
           expect(response.status).toBe(200);
-          const raw = await dataSource.query<RawRow[]>(rawSql(groupBy), [
+          const raw = await dataSource.query<FiguresRow[]>(rawSql(groupBy), [
             period.from,
             period.to,
             bankId,

@@ -1,5 +1,5 @@
 import { csvDocument, csvField } from '../../common/csv.js';
-import { formatFen } from '../../common/money/money.js';
+import { formatFen, toFenFromDb } from '../../common/money/money.js';
 import { Decimal } from '../../common/money/rate.js';
 import type { MatchmakingFiguresDto, MatchmakingStatsDto, StatsGrouping } from './stats.dto.js';
 
@@ -101,4 +101,34 @@ export function toMatchmakingCsv(report: MatchmakingStatsDto): string {
     row('合计', report.total),
   ];
   return csvDocument(lines);
+}
+
+/** One group's figures as the statistics' SQL returns them (the roll-ups' and the raw tables' alike). */
+export interface FiguresRow {
+  is_total: boolean;
+  group_key: string | null;
+  group_label: string | null;
+  enterprises_pushed: number;
+  demand_fen: string;
+  enterprises_funded: number;
+  disbursed_fen: string;
+  matches_pushed: number;
+  matches_accepted: number;
+  matches_accepted_on_time: number;
+  median_milliseconds: string | null;
+  open_escalations: number;
+}
+
+export function countsOf(row: FiguresRow): MatchmakingCounts {
+  return {
+    enterprisesPushed: row.enterprises_pushed,
+    demandFen: toFenFromDb(row.demand_fen),
+    enterprisesFunded: row.enterprises_funded,
+    disbursedFen: toFenFromDb(row.disbursed_fen),
+    matchesPushed: row.matches_pushed,
+    matchesAccepted: row.matches_accepted,
+    matchesAcceptedOnTime: row.matches_accepted_on_time,
+    medianMillisecondsToAccept: row.median_milliseconds,
+    openEscalations: row.open_escalations,
+  };
 }

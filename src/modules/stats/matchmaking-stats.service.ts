@@ -3,25 +3,9 @@ import { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { toFenFromDb } from '../../common/money/money.js';
 import { isCalendarDate } from '../products/lpr-rates.service.js';
-import { EMPTY_COUNTS, type MatchmakingCounts, toFigures } from './matchmaking-report.js';
+import { countsOf, EMPTY_COUNTS, type FiguresRow, toFigures } from './matchmaking-report.js';
 import { MatchmakingStatsDto, MatchmakingStatsQueryDto, type StatsGrouping } from './stats.dto.js';
-
-interface FiguresRow {
-  is_total: boolean;
-  group_key: string | null;
-  group_label: string | null;
-  enterprises_pushed: number;
-  demand_fen: string;
-  enterprises_funded: number;
-  disbursed_fen: string;
-  matches_pushed: number;
-  matches_accepted: number;
-  matches_accepted_on_time: number;
-  median_milliseconds: string | null;
-  open_escalations: number;
-}
 
 /** The "all banks" scope of the roll-ups (migration 1764301450000). */
 const ALL_BANKS = "'00000000-0000-0000-0000-000000000000'::uuid";
@@ -229,18 +213,4 @@ function median(groupBy: StatsGrouping | null): string {
                      ORDER BY t.accept_ms
                     OFFSET (c.matches_accepted - 1) / 2 LIMIT 2 - c.matches_accepted % 2) middle
           ) m ON true`;
-}
-
-function countsOf(row: FiguresRow): MatchmakingCounts {
-  return {
-    enterprisesPushed: row.enterprises_pushed,
-    demandFen: toFenFromDb(row.demand_fen),
-    enterprisesFunded: row.enterprises_funded,
-    disbursedFen: toFenFromDb(row.disbursed_fen),
-    matchesPushed: row.matches_pushed,
-    matchesAccepted: row.matches_accepted,
-    matchesAcceptedOnTime: row.matches_accepted_on_time,
-    medianMillisecondsToAccept: row.median_milliseconds,
-    openEscalations: row.open_escalations,
-  };
 }
