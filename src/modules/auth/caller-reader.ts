@@ -1,7 +1,7 @@
-import { setImmediate } from 'node:timers';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../common/auth/role.js';
 import { pgPool } from '../../database/pg-pool.js';
+import { TurnBatch } from '../../database/turn-batch.js';
 
 export interface CallerRow {
   id: string;
@@ -10,11 +10,6 @@ export interface CallerRow {
   enterprise_id: string | null;
   bank_id: string | null;
   disabled_at: Date | null;
-}
-
-interface Waiter {
-  resolve: (row: CallerRow | undefined) => void;
-  reject: (error: unknown) => void;
 }
 
 const CALLERS_SQL = `SELECT id, username, role, enterprise_id, bank_id, disabled_at
@@ -28,57 +23,21 @@ const CALLERS_SQL = `SELECT id, username, role, enterprise_id, bank_id, disabled
  * the very next request. A cache invalidated by LISTEN/NOTIFY could only promise "soon".
  */
 export class CallerReader {
-  private waiting = new Map<string, Waiter[]>();
-  private scheduled = false;
+  private readonly batch: TurnBatch<string, CallerRow>;
 
-  constructor(private readonly dataSource: DataSource) {}
-
-  read(userId: string): Promise<CallerRow | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiters = this.waiting.get(userId);
-      if (waiters === undefined) {
-        this.waiting.set(userId, [{ resolve, reject }]);
-      } else {
-        waiters.push({ resolve, reject });
-      }
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // After the I/O callbacks of this turn, so every request parsed in it joins the batch.
-        setImmediate(() => this.flush());
-      }
+  constructor(dataSource: DataSource) {
+    this.batch = new TurnBatch(async (userIds) => {
+      const { rows } = await pgPool(dataSource).query<CallerRow>({
+        name: 'guard-callers',
+        text: CALLERS_SQL,
+        values: [userIds],
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return userIds.map((userId) => byId.get(userId));
     });
   }
 
-  private flush(): void {
-    const batch = this.waiting;
-    this.waiting = new Map();
-    this.scheduled = false;
-    // In the promise chain, so that a pool already closed (shutdown) fails these reads, not the
-    // process.
-    Promise.resolve()
-      .then(() =>
-        pgPool(this.dataSource).query<CallerRow>({
-          name: 'guard-callers',
-          text: CALLERS_SQL,
-          values: [[...batch.keys()]],
-        }),
-      )
-      .then(
-        ({ rows }) => {
-          const byId = new Map(rows.map((row) => [row.id, row]));
-          for (const [userId, waiters] of batch) {
-            for (const waiter of waiters) {
-              waiter.resolve(byId.get(userId));
-            }
-          }
-        },
-        (error: unknown) => {
-          for (const waiters of batch.values()) {
-            for (const waiter of waiters) {
-              waiter.reject(error);
-            }
-          }
-        },
-      );
+  read(userId: string): Promise<CallerRow | undefined> {
+    return this.batch.read(userId);
   }
 }

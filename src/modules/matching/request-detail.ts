@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { setImmediate } from 'node:timers';
 import { DataSource } from 'typeorm';
 import { seesEverything } from '../../common/auth/access.js';
 import type { Caller } from '../../common/auth/caller.js';
@@ -8,6 +7,7 @@ import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { toFenFromDb } from '../../common/money/money.js';
 import { pgPool } from '../../database/pg-pool.js';
+import { TurnBatch } from '../../database/turn-batch.js';
 import type { FinancingRequestEntity } from './financing-request.entity.js';
 import { FinancingRequestDetailDto, toFinancingRequestDetail } from './financing-requests.dto.js';
 import type { MatchStatus } from './lifecycles.js';
@@ -185,12 +185,6 @@ function toMatchEntity(row: MatchJson, requestId: string): MatchEntity {
 /** One read of a batch: the request and what the caller's access check needs. */
 type DetailKey = [id: string, seesAll: boolean, enterpriseId: string | null, bankId: string | null];
 
-interface Waiter {
-  key: DetailKey;
-  resolve: (row: DetailRow | undefined) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * GET /financing-requests/:id. The reads that arrive in the same turn of the event loop go to the
  * database together, as one execution of a named prepared statement (parsed and planned once per
@@ -199,16 +193,27 @@ interface Waiter {
  */
 @Injectable()
 export class RequestDetailReader {
-  private waiting: Waiter[] = [];
+  private readonly batch: TurnBatch<DetailKey, DetailRow>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batch = new TurnBatch(async (keys) => {
+      const column = <T>(index: number): T[] => keys.map((key) => key[index] as T);
+      const { rows } = await pgPool(dataSource).query<DetailRow>({
+        name: 'financing-request-details',
+        text: DETAIL_SQL,
+        values: [column(0), column(1), column(2), column(3)],
+      });
+      const byPosition = new Map(rows.map((row) => [row.position, row]));
+      return keys.map((_, index) => byPosition.get(index + 1));
+    });
+  }
 
   async read(caller: Caller, id: string): Promise<FinancingRequestDetailDto> {
     const bankStaff = caller.role === Role.BankOfficer || caller.role === Role.BankPresident;
-    const row = await this.fetch([
+    const row = await this.batch.read([
       id,
       seesEverything(caller),
       caller.role === Role.Enterprise ? caller.enterpriseId : null,
@@ -218,39 +223,6 @@ export class RequestDetailReader {
       throw DomainError.notFound('financing request');
     }
     return this.toDetail(row);
-  }
-
-  private fetch(key: DetailKey): Promise<DetailRow | undefined> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ key, resolve, reject });
-      if (this.waiting.length === 1) {
-        // After the I/O callbacks of this turn, so every request parsed in it joins the batch.
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    const column = <T>(index: number): T[] => batch.map(({ key }) => key[index] as T);
-    // In the promise chain, so that a pool already closed (shutdown) fails these reads, not the
-    // process.
-    Promise.resolve()
-      .then(() =>
-        pgPool(this.dataSource).query<DetailRow>({
-          name: 'financing-request-details',
-          text: DETAIL_SQL,
-          values: [column(0), column(1), column(2), column(3)],
-        }),
-      )
-      .then(
-        ({ rows }) => {
-          const byPosition = new Map(rows.map((row) => [row.position, row]));
-          batch.forEach((waiter, index) => waiter.resolve(byPosition.get(index + 1)));
-        },
-        (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
-      );
   }
 
   private toDetail(row: DetailRow): FinancingRequestDetailDto {
