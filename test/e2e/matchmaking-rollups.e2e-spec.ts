@@ -347,6 +347,19 @@ describe('matchmaking roll-ups equal the raw tables', () => {
         `SELECT ${tables[table].columns} FROM ${table} WHERE ${tables[table].where}
           ORDER BY ${tables[table].columns}`,
       );
+    // The rebuild drops the tables' keys and indexes to load them bare: all must come back.
+    const schema = async (): Promise<unknown[]> =>
+      dataSource.query(
+        `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
+           FROM pg_index WHERE indrelid = ANY ($1::regclass[])
+         UNION ALL
+         SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+          WHERE conrelid = ANY ($1::regclass[]) AND contype <> 'n'
+         ORDER BY 1, 2`,
+        [Object.keys(tables)],
+      );
+    const keptSchema = await schema();
+    expect(keptSchema.length).toBeGreaterThanOrEqual(20);
     const kept: Record<string, unknown[]> = {};
     for (const table of Object.keys(tables)) {
       kept[table] = await read(table);
@@ -356,5 +369,6 @@ describe('matchmaking roll-ups equal the raw tables', () => {
     for (const table of Object.keys(tables)) {
       expect({ table, rows: await read(table) }).toEqual({ table, rows: kept[table] });
     }
+    expect(await schema()).toEqual(keptSchema);
   });
 });
