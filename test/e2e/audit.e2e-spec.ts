@@ -443,6 +443,30 @@ describe('audit log: recording, sealing and the verify endpoint', () => {
       expect(await count(testApp.dataSource)).toBe(rowsBefore);
     });
 
+    it('refuses to INSERT a row carrying any one chain column, and a batch holding one such row', async () => {
+      const rowsBefore = await count(testApp.dataSource);
+      for (const [column, value] of [
+        ['sequence', '999999'],
+        ['prev_hash', `repeat('0', 64)`],
+        ['hash', `repeat('1', 64)`],
+      ]) {
+        await expectRefusedByTrigger(
+          testApp.dataSource.query(
+            `INSERT INTO audit_events (action, entity_type, ${column})
+             VALUES ('forged', 'forged', ${value})`,
+          ),
+        );
+      }
+      await expectRefusedByTrigger(
+        testApp.dataSource.query(
+          `INSERT INTO audit_events (action, entity_type, hash)
+           SELECT 'forged', 'forged', CASE WHEN n = 500 THEN repeat('1', 64) END
+             FROM generate_series(1, 1000) AS n`,
+        ),
+      );
+      expect(await count(testApp.dataSource)).toBe(rowsBefore);
+    });
+
     it('allows the one-time NULL-to-value sealing of the chain columns, and refuses a second one', async () => {
       const runner = testApp.dataSource.createQueryRunner();
       await runner.connect();

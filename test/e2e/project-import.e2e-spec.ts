@@ -3,7 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Role } from '../../src/common/auth/role.js';
 import { csvLine } from '../../src/modules/projects/csv.js';
+import { AuditReader } from '../../src/modules/audit/audit-reader.service.js';
+import { AuditSealer } from '../../src/modules/audit/audit-sealer.service.js';
+import { IMPORT_BATCH_LINES } from '../../src/modules/projects/project-import.service.js';
 import { IMPORT_HEADER } from '../../src/modules/projects/project-csv.js';
+import { ProjectEntity } from '../../src/modules/projects/project.entity.js';
 import {
   bearer,
   createTestApp,
@@ -114,6 +118,40 @@ describe('key-project CSV import', () => {
       )
     )[0];
 
+  /**
+   * Checks that each project named has exactly one `project.created` audit row, by the admin,
+   * whose `after` is the project as stored with `source: 'import'`, in the JSON the audit
+   * service writes for it (bigint fen and timestamps as strings).
+   */
+  const expectCreationAudited = async (names: string[]) => {
+    const projects = await testApp.dataSource
+      .getRepository(ProjectEntity)
+      .createQueryBuilder('project')
+      .where('project.name = ANY(:names)', { names })
+      .getMany();
+    expect(projects).toHaveLength(names.length);
+    const audits = await testApp.dataSource.query<
+      { entity_id: string; actor_role: string; request_id: string | null; after: unknown }[]
+    >(
+      `SELECT entity_id, actor_role, request_id, after FROM audit_events
+        WHERE action = 'project.created' AND entity_id = ANY($1::text[])`,
+      [projects.map((project) => project.id)],
+    );
+    expect(audits).toHaveLength(projects.length);
+    const auditOf = new Map(audits.map((audit) => [audit.entity_id, audit]));
+    for (const project of projects) {
+      const audit = auditOf.get(project.id);
+      expect(audit).toMatchObject({ actor_role: 'admin', request_id: expect.any(String) });
+      expect(audit?.after).toEqual(
+        JSON.parse(
+          JSON.stringify({ ...project, source: 'import' }, (_key, value: unknown) =>
+            typeof value === 'bigint' ? value.toString() : value,
+          ),
+        ),
+      );
+    }
+  };
+
   /** Sends a broken file and checks it is refused whole, listing exactly `expected`. */
   const expectRejected = async (
     body: string,
@@ -186,6 +224,10 @@ describe('key-project CSV import', () => {
       projectsWithGap: 55,
       financingIntentCount: 55,
     });
+  });
+
+  it('writes one audit row per created project, holding the project as created', async () => {
+    await expectCreationAudited(rows.map((row) => row.project_name));
   });
 
   it('stores quoted notes with commas, quotes and a line break exactly', async () => {
@@ -477,6 +519,70 @@ describe('key-project CSV import', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ created: 0, updated: 220, unchanged: 0 });
     rows = many;
+  });
+
+  describe('a file of more than one batch', () => {
+    const lineCount = IMPORT_BATCH_LINES + 7;
+    const header =
+      'credit_code,project_name,region_code,kind,total_investment,planned_investment,status';
+    const manyLines = (lastRegion: string): { text: string; names: string[] } => {
+      const names = Array.from({ length: lineCount }, (_, index) => `分批导入项目${index + 1}`);
+      const lines = names.map((name, index) =>
+        csvLine([
+          creditCodes[index % creditCodes.length],
+          name,
+          index === lineCount - 1 ? lastRegion : REGIONS[index % REGIONS.length],
+          index % 2 === 0 ? 'new' : '续建',
+          `${1_000_000 + index}.25`,
+          '100000.00',
+          // Without a started_on column every line must be planned.
+          index % 2 === 0 ? 'planned' : '计划',
+        ]),
+      );
+      return { text: `${[header, ...lines].join('\n')}\n`, names };
+    };
+
+    it('refuses the whole file for a bad line in its last batch: the batches written before it are rolled back', async () => {
+      const before = await counts();
+      const response = await importCsv(manyLines('110101').text);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          field: `line ${lineCount + 1}`,
+          message: 'region_code: "110101" is not a region code or name',
+        },
+      ]);
+      expect(await counts()).toEqual(before);
+    }, 120_000);
+
+    it('imports it whole, each project with its first survey, its audit row and the defaults of the columns left out', async () => {
+      const before = await counts();
+      const { text, names } = manyLines(REGIONS[0]);
+      const response = await importCsv(text);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ created: lineCount, updated: 0, unchanged: 0 });
+      expect(await counts()).toEqual({
+        projects: before.projects + lineCount,
+        surveys: before.surveys + lineCount,
+        audits: before.audits + lineCount + 1,
+      });
+      await expectCreationAudited(names);
+      const [defaults] = await testApp.dataSource.query<Record<string, unknown>[]>(
+        `SELECT started_on, progress_percent, funding_gap_fen::text AS gap, financing_intent, notes
+           FROM projects WHERE name = $1`,
+        [names[1]],
+      );
+      expect(defaults).toEqual({
+        started_on: null,
+        progress_percent: '0.00',
+        gap: '0',
+        financing_intent: false,
+        notes: null,
+      });
+      // The rows written in SQL hash and chain like any other.
+      await testApp.app.get(AuditSealer).seal({ wait: true });
+      expect(await testApp.app.get(AuditReader).verify()).toMatchObject({ ok: true });
+    }, 120_000);
   });
 
   it('accepts CSV only on the import route, and the import only as CSV', async () => {

@@ -9,6 +9,7 @@ import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
 import { MatchmakingRollups1764301450000 } from './1764301450000-matchmaking-rollups.js';
 import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
 import { RollupsBulkRebuild1764301600000 } from './1764301600000-rollups-bulk-rebuild.js';
+import { AuditInsertCheck1764301670000 } from './1764301670000-audit-insert-check.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   MatchmakingRollups1764301450000,
   TurnoverMoneyMove1764301500000,
   RollupsBulkRebuild1764301600000,
+  AuditInsertCheck1764301670000,
 ];

@@ -28,29 +28,6 @@ export class AuditService {
       auditArguments(entry),
     );
   }
-
-  /** {@link record} for many entries in one statement (a bulk import audits every row). */
-  async recordMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) {
-      return;
-    }
-    await manager.query(
-      `INSERT INTO audit_events
-         (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
-                            $6::jsonb[], $7::jsonb[], $8::text[])`,
-      [
-        entries.map((entry) => entry.actor.userId),
-        entries.map((entry) => entry.actor.role),
-        entries.map((entry) => entry.action),
-        entries.map((entry) => entry.entityType),
-        entries.map((entry) => entry.entityId),
-        entries.map((entry) => toJson(entry.before)),
-        entries.map((entry) => toJson(entry.after)),
-        entries.map((entry) => entry.actor.requestId),
-      ],
-    );
-  }
 }
 
 /**

@@ -156,7 +156,7 @@ export function parseImportFile(text: string): ParsedImport {
  * repeats.
  */
 export class ImportFileReader {
-  private header?: { line: number; width: number; order: ImportColumn[] };
+  private header?: { line: number; width: number; indexOf: ReadonlyMap<ImportColumn, number> };
   /** A bad header makes the file unreadable: its errors are then the whole answer. */
   private headerErrors?: FieldError[];
   private readonly errors: FieldError[] = [];
@@ -184,7 +184,11 @@ export class ImportFileReader {
           ];
           return [];
         }
-        this.header = { line: row.line, width: row.fields.length, order: columns.order };
+        this.header = {
+          line: row.line,
+          width: row.fields.length,
+          indexOf: new Map(columns.order.map((column, index) => [column, index])),
+        };
         continue;
       }
       this.rows += 1;
@@ -220,7 +224,7 @@ export class ImportFileReader {
 
   private readRow(
     row: CsvRecord,
-    header: { width: number; order: ImportColumn[] },
+    header: { width: number; indexOf: ReadonlyMap<ImportColumn, number> },
   ): ImportLine | undefined {
     if (row.fields.length !== header.width) {
       this.errors.push(
@@ -228,14 +232,14 @@ export class ImportFileReader {
       );
       return undefined;
     }
-    const cells = new Map<ImportColumn, string>();
-    header.order.forEach((column, index) => cells.set(column, row.fields[index].trim()));
-    const parsed = readLine(row.line, cells);
+    const parsed = readLine(row.line, row.fields, header.indexOf);
     if ('messages' in parsed) {
       this.errors.push(...parsed.messages.map((message) => lineError(row.line, message)));
       return undefined;
     }
-    const key = `${parsed.creditCode}\u0000${parsed.name}`;
+    // JSON text is a string of its own: a key joined with `+` would point into the piece of the
+    // body the name was cut from, and so keep the whole file in memory until the end.
+    const key = JSON.stringify([parsed.creditCode, parsed.name]);
     const first = this.firstLineOfKey.get(key);
     if (first !== undefined) {
       this.errors.push(
@@ -276,13 +280,22 @@ function readHeader(cells: string[]): { order: ImportColumn[]; errors: string[] 
   return { order, errors };
 }
 
+/**
+ * One data line: `fields` are its cells, `indexOf` says which cell holds which column (a column
+ * the file leaves out has none). Each cell is read once, so no per-line table of cells is built.
+ */
 function readLine(
   line: number,
-  cells: ReadonlyMap<ImportColumn, string>,
+  fields: readonly string[],
+  indexOf: ReadonlyMap<ImportColumn, number>,
 ): ImportLine | { messages: string[] } {
   const messages: string[] = [];
+  const cell = (column: ImportColumn): string | undefined => {
+    const index = indexOf.get(column);
+    return index === undefined ? undefined : fields[index].trim();
+  };
   const required = (column: ImportColumn): string | undefined => {
-    const value = cells.get(column) ?? '';
+    const value = cell(column) ?? '';
     if (value === '') {
       messages.push(`${column}: is required`);
       return undefined;
@@ -313,7 +326,7 @@ function readLine(
     }
     return parseYuan(value, column);
   };
-  const optional = (column: ImportColumn): string | undefined => cells.get(column);
+  const optional = cell;
 
   const rawCode = required('credit_code');
   let creditCode: string | undefined;

@@ -240,13 +240,12 @@ export class ProjectImportService {
     plans: Plan[],
     result: ProjectImportResultDto,
   ): Promise<void> {
-    await this.projects.insertMany(
+    result.created += await this.projects.insertMany(
       manager,
       actor,
       plans.filter((plan) => plan.current === undefined).map((plan) => plan.fields),
       SurveySource.Import,
     );
-    result.created += plans.filter((plan) => plan.current === undefined).length;
     for (const { fields, current } of plans) {
       if (current !== undefined) {
         const saved = await this.projects.apply(

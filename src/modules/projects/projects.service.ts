@@ -287,34 +287,66 @@ export class ProjectsService {
 
   /**
    * {@link insert} for many projects at once (the CSV import): one statement inserts the
-   * projects and their first survey rows, one more their audit rows, the same rows `insert`
-   * writes one by one.
+   * projects, their first survey rows and their audit rows, the same rows `insert` writes one by
+   * one. The audit row's `after` is built in SQL from the very texts sent for the columns (and
+   * the timestamps as `Date#toJSON` writes them), so it holds what `AuditService.record` would
+   * store for `{ ...project, source }`, without a JSON document per project crossing the wire.
+   * Returns how many projects were created.
    */
   async insertMany(
     manager: EntityManager,
     actor: Actor,
     many: readonly ProjectFields[],
     source: SurveySource,
-  ): Promise<void> {
+  ): Promise<number> {
     if (many.length === 0) {
-      return;
+      return 0;
     }
-    let rows: {
-      id: string;
-      enterprise_id: string;
-      name: string;
-      created_at: Date;
-      updated_at: Date;
-    }[];
+    const count = many.length;
+    const enterpriseIds = new Array<string>(count);
+    const names = new Array<string>(count);
+    const regionCodes = new Array<string>(count);
+    const kinds = new Array<string>(count);
+    const totals = new Array<string>(count);
+    const planned = new Array<string>(count);
+    const statuses = new Array<string>(count);
+    const startedOn = new Array<string | null>(count);
+    const progress = new Array<string>(count);
+    const gaps = new Array<string>(count);
+    const intents = new Array<boolean>(count);
+    const notes = new Array<string | null>(count);
+    many.forEach((fields, index) => {
+      enterpriseIds[index] = fields.enterpriseId;
+      names[index] = fields.name;
+      regionCodes[index] = fields.regionCode;
+      kinds[index] = fields.kind;
+      totals[index] = fields.totalInvestmentFen.toString();
+      planned[index] = fields.plannedInvestmentFen.toString();
+      statuses[index] = fields.status;
+      startedOn[index] = fields.startedOn;
+      progress[index] = fields.progressPercent;
+      gaps[index] = fields.fundingGapFen.toString();
+      intents[index] = fields.financingIntent;
+      notes[index] = fields.notes;
+    });
+    let rows: { created: number }[];
     try {
       rows = await manager.query(
-        `WITH created AS (
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                                $11::boolean[], $12::text[])
+             AS i(enterprise_id, name, region_code, kind, total_investment_fen,
+                  planned_investment_fen, status, started_on, progress_percent, funding_gap_fen,
+                  financing_intent, notes)
+         ), created AS (
            INSERT INTO projects
              (enterprise_id, name, region_code, kind, total_investment_fen, planned_investment_fen,
               status, started_on, progress_percent, funding_gap_fen, financing_intent, notes)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[],
-                                $6::bigint[], $7::text[], $8::date[], $9::numeric[], $10::bigint[],
-                                $11::boolean[], $12::text[])
+           SELECT enterprise_id::uuid, name, region_code, kind, total_investment_fen::bigint,
+                  planned_investment_fen::bigint, status, started_on::date,
+                  progress_percent::numeric, funding_gap_fen::bigint, financing_intent, notes
+             FROM input
            RETURNING id, enterprise_id, name, created_at, updated_at,
                      funding_gap_fen, progress_percent, status
          ), surveyed AS (
@@ -324,50 +356,51 @@ export class ProjectsService {
            SELECT id, (now() AT TIME ZONE 'Asia/Shanghai')::date, $13, $14, NULL, funding_gap_fen,
                   NULL, progress_percent, NULL, status
              FROM created
+         ), audited AS (
+           INSERT INTO audit_events
+             (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id)
+           SELECT $13, $15, 'project.created', 'project', c.id::text, NULL,
+                  jsonb_build_object(
+                    'id', c.id, 'enterpriseId', i.enterprise_id, 'name', i.name,
+                    'regionCode', i.region_code, 'kind', i.kind,
+                    'totalInvestmentFen', i.total_investment_fen,
+                    'plannedInvestmentFen', i.planned_investment_fen, 'status', i.status,
+                    'startedOn', i.started_on, 'progressPercent', i.progress_percent,
+                    'fundingGapFen', i.funding_gap_fen, 'financingIntent', i.financing_intent,
+                    'notes', i.notes,
+                    'createdAt', to_char(c.created_at AT TIME ZONE 'UTC',
+                                         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'updatedAt', to_char(c.updated_at AT TIME ZONE 'UTC',
+                                         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'source', $14::text),
+                  $16
+             FROM created c
+             JOIN input i ON i.enterprise_id::uuid = c.enterprise_id AND i.name = c.name
          )
-         SELECT id, enterprise_id, name, created_at, updated_at FROM created`,
+         SELECT count(*)::int AS created FROM created`,
         [
-          many.map((fields) => fields.enterpriseId),
-          many.map((fields) => fields.name),
-          many.map((fields) => fields.regionCode),
-          many.map((fields) => fields.kind),
-          many.map((fields) => fields.totalInvestmentFen.toString()),
-          many.map((fields) => fields.plannedInvestmentFen.toString()),
-          many.map((fields) => fields.status),
-          many.map((fields) => fields.startedOn),
-          many.map((fields) => fields.progressPercent),
-          many.map((fields) => fields.fundingGapFen.toString()),
-          many.map((fields) => fields.financingIntent),
-          many.map((fields) => fields.notes),
+          enterpriseIds,
+          names,
+          regionCodes,
+          kinds,
+          totals,
+          planned,
+          statuses,
+          startedOn,
+          progress,
+          gaps,
+          intents,
+          notes,
           actor.userId,
           source,
+          actor.role,
+          actor.requestId,
         ],
       );
     } catch (error) {
       throw translateConstraint(error);
     }
-    const byKey = new Map(
-      many.map((fields) => [`${fields.enterpriseId}\u0000${fields.name}`, fields]),
-    );
-    await this.audit.recordMany(
-      manager,
-      rows.map((row) => {
-        const fields = byKey.get(`${row.enterprise_id}\u0000${row.name}`) as ProjectFields;
-        const project: ProjectEntity = {
-          id: row.id,
-          ...fields,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-        };
-        return {
-          actor,
-          action: 'project.created',
-          entityType: 'project',
-          entityId: project.id,
-          after: { ...project, source },
-        };
-      }),
-    );
+    return rows[0].created;
   }
 
   /**
