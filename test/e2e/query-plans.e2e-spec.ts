@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { listSql } from '../../src/modules/matching/request-list.js';
 import { bearer, createTestApp, login, Session, TestApp } from '../support/app.js';
 
 interface SeedResult {
@@ -128,16 +129,16 @@ describe('query plans of the hot paths on scale data', () => {
   });
 
   it("walks a bank's inbox by keyset without scanning", async () => {
-    const inbox = `SELECT request.* FROM financing_requests request
-       INNER JOIN bank_request_stakes stake
-               ON stake.request_id = request.id AND stake.bank_id = $1
-       WHERE stake.request_status = 'dispatched'
-         AND ($2::timestamptz IS NULL
-              OR (stake.request_created_at, stake.request_id) < ($2::timestamptz, $3::uuid))
-       ORDER BY stake.request_created_at DESC, stake.request_id DESC LIMIT 21`;
-    expect(await explain(inbox, [bankId, null, null])).toEqual([]);
+    // The service's own statement, one read in the batch.
+    const shape = { stakes: true, ownEnterprise: false, status: true, enterpriseFilter: false };
+    const read = (cursorAt: Date | null, cursorId: string | null) =>
+      [[bankId], ['dispatched'], [null], [null], [cursorAt], [cursorId], [21]] as unknown[];
+    expect(await explain(listSql({ ...shape, cursor: false }), read(null, null))).toEqual([]);
     expect(
-      await explain(inbox, [bankId, new Date(Date.now() - 200 * 86_400_000), officerRequestId]),
+      await explain(
+        listSql({ ...shape, cursor: true }),
+        read(new Date(Date.now() - 200 * 86_400_000), officerRequestId),
+      ),
     ).toEqual([]);
   });
 

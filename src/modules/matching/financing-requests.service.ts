@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { seesEverything } from '../../common/auth/access.js';
 import { actorOf, Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { parseYuan } from '../../common/money/money.js';
-import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
+import type { Page } from '../../common/pagination/pagination.js';
 import { inTransaction } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -24,38 +23,13 @@ import { ReasonDto } from './matches.dto.js';
 import { MatchesService } from './matches.service.js';
 import { lockRequest, moveRequest, yuan } from './request-moves.js';
 import { RequestDetailReader } from './request-detail.js';
+import { RequestListReader } from './request-list.js';
 import { RequestTimeline } from './request-timeline.js';
-import { isUuid, isIsoInstant } from '../../common/validation/identifiers.js';
 
 const ENTITY = 'financing request';
 
 function isBankStaff(caller: Caller): boolean {
   return caller.role === Role.BankOfficer || caller.role === Role.BankPresident;
-}
-
-/**
- * The requests a caller may read, as SQL on the alias `request`: administrators and auditors
- * all; an enterprise its own; bank staff those their bank holds or held a match for (whatever
- * the match's state), so a bank keeps seeing what it declined.
- */
-function visibility(caller: Caller): { sql: string; parameters: Record<string, unknown> } {
-  if (seesEverything(caller)) {
-    return { sql: 'TRUE', parameters: {} };
-  }
-  if (caller.role === Role.Enterprise && caller.enterpriseId !== null) {
-    return {
-      sql: 'request.enterprise_id = :callerEnterpriseId',
-      parameters: { callerEnterpriseId: caller.enterpriseId },
-    };
-  }
-  if (isBankStaff(caller) && caller.bankId !== null) {
-    return {
-      sql: `EXISTS (SELECT 1 FROM matches stake
-                     WHERE stake.request_id = request.id AND stake.bank_id = :callerBankId)`,
-      parameters: { callerBankId: caller.bankId },
-    };
-  }
-  return { sql: 'FALSE', parameters: {} };
 }
 
 /**
@@ -71,6 +45,7 @@ export class FinancingRequestsService {
     private readonly timeline: RequestTimeline,
     private readonly matches: MatchesService,
     private readonly detailReader: RequestDetailReader,
+    private readonly listReader: RequestListReader,
   ) {}
 
   create(caller: Caller, dto: CreateFinancingRequestDto): Promise<FinancingRequestResponseDto> {
@@ -165,83 +140,12 @@ export class FinancingRequestsService {
     return toFinancingRequestResponse(request, { enterpriseName: enterprise.name, projectName });
   }
 
-  /*
-   * Newest first, by (created_at, id) descending; cursor = the last row's pair. Indexes:
-   * financing_requests_created_idx for the whole list, _status_idx for the center's queue
-   * (status=submitted), _enterprise_idx for an enterprise's own. A bank's list (its staff, or
-   * the bankId filter) walks bank_request_stakes, one row per request the bank holds or held a
-   * match for, carrying the request's status and creation time (kept by triggers): one index
-   * range (_status_idx or _created_idx) whatever the bank's share, instead of walking every
-   * request in the status and probing its matches for the bank.
-   */
-  async list(
+  /** GET /financing-requests: one statement per page, see RequestListReader. */
+  list(
     caller: Caller,
     query: ListFinancingRequestsQueryDto,
   ): Promise<Page<FinancingRequestResponseDto>> {
-    if (query.enterpriseId !== undefined && !seesEverything(caller)) {
-      throw DomainError.validation(
-        'enterpriseId',
-        'may only be used by administrators and auditors',
-      );
-    }
-    if (query.bankId !== undefined && isBankStaff(caller) && query.bankId !== caller.bankId) {
-      // Naming another bank would tell which requests that bank also holds.
-      throw DomainError.validation('bankId', 'may only name your own bank');
-    }
-    const limit = query.limit ?? 20;
-    const builder = this.dataSource
-      .getRepository(FinancingRequestEntity)
-      .createQueryBuilder('request')
-      .limit(limit + 1);
-    // Bank staff see exactly their bank's stakes; the filter names the bank whose stakes to walk.
-    const stakeBank =
-      isBankStaff(caller) && caller.bankId !== null ? caller.bankId : (query.bankId ?? null);
-    // The list's order and filters, on the stake's copy of the request's columns when walking
-    // a bank's stakes (the same values: the triggers keep them in the writing transaction).
-    const column = (name: string): string =>
-      stakeBank === null ? `request.${name}` : `stake.request_${name}`;
-    if (stakeBank !== null) {
-      builder.innerJoin(
-        'bank_request_stakes',
-        'stake',
-        'stake.request_id = request.id AND stake.bank_id = :stakeBankId',
-        { stakeBankId: stakeBank },
-      );
-    }
-    // The stake join is a bank's staff's whole visibility.
-    const scope =
-      stakeBank !== null && isBankStaff(caller)
-        ? { sql: 'TRUE', parameters: {} }
-        : visibility(caller);
-    builder
-      .where(scope.sql, scope.parameters)
-      .orderBy(column('created_at'), 'DESC')
-      .addOrderBy(column('id'), 'DESC');
-    if (query.status !== undefined) {
-      builder.andWhere(`${column('status')} = :status`, { status: query.status });
-    }
-    if (query.enterpriseId !== undefined) {
-      builder.andWhere('request.enterprise_id = :enterpriseId', {
-        enterpriseId: query.enterpriseId,
-      });
-    }
-    if (query.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2, (key, position) =>
-        position === 0 ? isIsoInstant(key) : isUuid(key),
-      );
-      builder.andWhere(
-        `(${column('created_at')}, ${column('id')}) < (:createdAt::timestamptz, :cursorId::uuid)`,
-        { createdAt, cursorId: id },
-      );
-    }
-    const rows = await builder.getMany();
-    const names = await this.names(this.dataSource.manager, rows.slice(0, limit));
-    return toPage(
-      rows,
-      limit,
-      (request) => [request.createdAt.toISOString(), request.id],
-      (request) => toFinancingRequestResponse(request, requireNames(names, request.id)),
-    );
+    return this.listReader.read(caller, query);
   }
 
   get(caller: Caller, id: string): Promise<FinancingRequestDetailDto> {

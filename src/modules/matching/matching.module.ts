@@ -7,6 +7,7 @@ import { MatchViews } from './match-views.js';
 import { MatchesController } from './matches.controller.js';
 import { MatchesService } from './matches.service.js';
 import { RequestDetailReader } from './request-detail.js';
+import { RequestListReader } from './request-list.js';
 import { RequestTimeline } from './request-timeline.js';
 
 /**
@@ -22,6 +23,7 @@ import { RequestTimeline } from './request-timeline.js';
     MatchViews,
     RequestTimeline,
     RequestDetailReader,
+    RequestListReader,
     DeclineReasonsService,
   ],
   exports: [RequestTimeline, FinancingRequestsService, MatchesService],
