@@ -8,11 +8,11 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { toFenFromDb } from '../../common/money/money.js';
 import { pgPool } from '../../database/pg-pool.js';
 import { TurnBatch } from '../../database/turn-batch.js';
-import type { FinancingRequestEntity } from './financing-request.entity.js';
 import { FinancingRequestDetailDto, toFinancingRequestDetail } from './financing-requests.dto.js';
 import type { MatchStatus } from './lifecycles.js';
 import type { MatchEntity } from './match.entity.js';
 import { toMatchResponse } from './matches.dto.js';
+import { REQUEST_COLUMNS, type RequestRow, toRequestEntity } from './request-row.js';
 import type { TimelineRow } from './request-timeline.js';
 
 /*
@@ -27,12 +27,7 @@ import type { TimelineRow } from './request-timeline.js';
  * Amounts and rates travel as text (no float), instants as JSON timestamps.
  */
 const DETAIL_SQL = `
-SELECT r.id, r.enterprise_id AS "enterpriseId", r.project_id AS "projectId",
-       r.amount_fen::text AS "amountFen", r.term_months AS "termMonths", r.purpose,
-       r.guarantee_offered AS "guaranteeOffered", r.rate_ceiling::text AS "rateCeiling",
-       r.description, r.status, r.created_by AS "createdBy", r.on_behalf AS "onBehalf",
-       r.close_reason AS "closeReason", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
-       e.name AS "enterpriseName", p.name AS "projectName", q.position::int AS position,
+SELECT ${REQUEST_COLUMNS}, q.position::int AS position,
        COALESCE((
          SELECT json_agg(json_build_object(
                   'id', m.id, 'bankId', m.bank_id, 'productId', m.product_id, 'status', m.status,
@@ -140,11 +135,8 @@ interface MatchJson {
 
 type TimelineJson = Omit<TimelineRow, 'occurredAt'> & { occurredAt: string };
 
-interface DetailRow extends Omit<FinancingRequestEntity, 'amountFen'> {
+interface DetailRow extends RequestRow {
   position: number;
-  amountFen: string;
-  enterpriseName: string;
-  projectName: string | null;
   matches: MatchJson[];
   timeline: TimelineJson[];
 }
@@ -227,23 +219,7 @@ export class RequestDetailReader {
 
   private toDetail(row: DetailRow): FinancingRequestDetailDto {
     const { enterpriseName, projectName, matches: matchRows, timeline } = row;
-    const request: FinancingRequestEntity = {
-      id: row.id,
-      enterpriseId: row.enterpriseId,
-      projectId: row.projectId,
-      amountFen: toFenFromDb(row.amountFen),
-      termMonths: row.termMonths,
-      purpose: row.purpose,
-      guaranteeOffered: row.guaranteeOffered,
-      rateCeiling: row.rateCeiling,
-      description: row.description,
-      status: row.status,
-      createdBy: row.createdBy,
-      onBehalf: row.onBehalf,
-      closeReason: row.closeReason,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    };
+    const request = toRequestEntity(row);
     const now = this.clock.now();
     const totals = { approvedFen: 0n, disbursedFen: 0n };
     const matches = matchRows.map((match) => {

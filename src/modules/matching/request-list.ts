@@ -4,12 +4,12 @@ import { seesEverything } from '../../common/auth/access.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { toFenFromDb } from '../../common/money/money.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination.js';
 import { isIsoInstant, isUuid } from '../../common/validation/identifiers.js';
 import { pgPool } from '../../database/pg-pool.js';
 import { TurnBatch } from '../../database/turn-batch.js';
 import type { FinancingRequestEntity } from './financing-request.entity.js';
+import { REQUEST_COLUMNS, type RequestRow, toRequestEntity } from './request-row.js';
 import {
   FinancingRequestResponseDto,
   ListFinancingRequestsQueryDto,
@@ -47,11 +47,8 @@ type ListKey = [
   rowLimit: number,
 ];
 
-interface ListRow extends Omit<FinancingRequestEntity, 'amountFen'> {
+interface ListRow extends RequestRow {
   position: number;
-  amountFen: string;
-  enterpriseName: string;
-  projectName: string | null;
 }
 
 /*
@@ -72,13 +69,7 @@ export function listSql(shape: Shape): string {
     shape.cursor ? `(${column('created_at')}, ${column('id')}) < (q.cursor_at, q.cursor_id)` : null,
   ].filter((condition) => condition !== null);
   return `
-SELECT q.position::int AS position, r.id, r.enterprise_id AS "enterpriseId",
-       r.project_id AS "projectId", r.amount_fen::text AS "amountFen",
-       r.term_months AS "termMonths", r.purpose, r.guarantee_offered AS "guaranteeOffered",
-       r.rate_ceiling::text AS "rateCeiling", r.description, r.status,
-       r.created_by AS "createdBy", r.on_behalf AS "onBehalf", r.close_reason AS "closeReason",
-       r.created_at AS "createdAt", r.updated_at AS "updatedAt",
-       e.name AS "enterpriseName", p.name AS "projectName"
+SELECT q.position::int AS position, ${REQUEST_COLUMNS}
   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::uuid[],
               $7::int[])
        WITH ORDINALITY AS q (stake_bank, status, enterprise_id, caller_enterprise, cursor_at,
@@ -211,23 +202,7 @@ function toRequest(row: ListRow): {
   names: { enterpriseName: string; projectName: string | null };
 } {
   return {
-    request: {
-      id: row.id,
-      enterpriseId: row.enterpriseId,
-      projectId: row.projectId,
-      amountFen: toFenFromDb(row.amountFen),
-      termMonths: row.termMonths,
-      purpose: row.purpose,
-      guaranteeOffered: row.guaranteeOffered,
-      rateCeiling: row.rateCeiling,
-      description: row.description,
-      status: row.status,
-      createdBy: row.createdBy,
-      onBehalf: row.onBehalf,
-      closeReason: row.closeReason,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    },
+    request: toRequestEntity(row),
     names: { enterpriseName: row.enterpriseName, projectName: row.projectName },
   };
 }
