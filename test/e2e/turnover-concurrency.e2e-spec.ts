@@ -251,6 +251,35 @@ describe('turnover fund under concurrency', () => {
     }
   });
 
+  it('refuses a money move that would set a column no money move sets (22023), before anything else', async () => {
+    const fundId = await fundWithCashFor(1);
+    const [id] = await approved(fundId, 1);
+    const [{ xmin }] = await testApp.dataSource.query<{ xmin: string }[]>(
+      'SELECT xmin::text AS xmin FROM turnover_applications WHERE id = $1',
+      [id],
+    );
+    // Only the arguments read before the check matter: the rest may stay NULL.
+    const parameters: unknown[] = Array.from({ length: 43 }, () => null);
+    parameters[0] = world.otherAdmin.id;
+    parameters[1] = randomUUID();
+    parameters[6] = id;
+    parameters[7] = xmin;
+    parameters[8] = ['approved'];
+    parameters[9] = 'disbursed';
+    parameters[11] = JSON.stringify({ disbursed_on: '2026-01-05', approved_by: world.admin.id });
+    await expect(
+      testApp.dataSource.query(
+        `SELECT * FROM turnover_money_move(${parameters.map((_, index) => `$${index + 1}`).join(', ')})`,
+        parameters,
+      ),
+    ).rejects.toMatchObject({ code: '22023', message: 'a money move cannot set approved_by' });
+    const [row] = await testApp.dataSource.query<{ status: string; disbursed_on: string | null }[]>(
+      'SELECT status, disbursed_on FROM turnover_applications WHERE id = $1',
+      [id],
+    );
+    expect(row).toEqual({ status: 'approved', disbursed_on: null });
+  });
+
   it('takes one of ten concurrent applications of one enterprise: the rest 409 TURNOVER_APPLICATION_OPEN', async () => {
     const fundId = await fundWithCashFor(1);
     const user = await enterpriseUser(testApp);
