@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Response } from 'supertest';
+import { pgPool } from '../../src/database/pg-pool.js';
+import { MoneyMoveReader } from '../../src/modules/turnover-fund/money-move-reader.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { buildWorld, World } from '../support/matchmaking.js';
 import {
@@ -213,6 +215,69 @@ describe('turnover fund under concurrency', () => {
       expect(await http.reconcile(world.admin, fundId)).toMatchObject({ ok: true });
       expect(outcomes.size).toBeGreaterThan(0);
     });
+  });
+
+  it('reads the money moves of one turn in one statement, each answered its own row', async () => {
+    const fundId = await fundWithCashFor(10);
+    const [waiting, paid] = await approved(fundId, 2);
+    const key = randomUUID();
+    const payment = await disburse(paid, key);
+    expect(payment.status).toBe(200);
+    const reader = new MoneyMoveReader(testApp.dataSource);
+    const query = jest.spyOn(pgPool(testApp.dataSource), 'query');
+    try {
+      const [absent, fresh, stored] = await Promise.all([
+        reader.read(randomUUID(), world.otherAdmin.id, randomUUID()),
+        reader.read(waiting, world.otherAdmin.id, randomUUID()),
+        reader.read(paid, world.otherAdmin.id, key),
+      ]);
+      const reads = query.mock.calls.filter(
+        ([config]) => (config as { name?: string }).name === 'turnover-money-move-reads',
+      );
+      expect(reads).toHaveLength(1);
+      expect(absent).toMatchObject({ key_free_: true, key_fingerprint_: null, id: null });
+      expect(fresh).toMatchObject({
+        key_free_: true,
+        key_fingerprint_: null,
+        id: waiting,
+        status: 'approved',
+      });
+      expect(typeof fresh.xmin_).toBe('string');
+      // The key's stored answer, to be replayed byte for byte; the application as paid.
+      expect(stored).toMatchObject({ key_status_: 200, key_response_: payment.text, id: paid });
+      expect(stored.status).toBe('disbursed');
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('refuses a money move that would set a column no money move sets (22023), before anything else', async () => {
+    const fundId = await fundWithCashFor(1);
+    const [id] = await approved(fundId, 1);
+    const [{ xmin }] = await testApp.dataSource.query<{ xmin: string }[]>(
+      'SELECT xmin::text AS xmin FROM turnover_applications WHERE id = $1',
+      [id],
+    );
+    // Only the arguments read before the check matter: the rest may stay NULL.
+    const parameters: unknown[] = Array.from({ length: 43 }, () => null);
+    parameters[0] = world.otherAdmin.id;
+    parameters[1] = randomUUID();
+    parameters[6] = id;
+    parameters[7] = xmin;
+    parameters[8] = ['approved'];
+    parameters[9] = 'disbursed';
+    parameters[11] = JSON.stringify({ disbursed_on: '2026-01-05', approved_by: world.admin.id });
+    await expect(
+      testApp.dataSource.query(
+        `SELECT * FROM turnover_money_move(${parameters.map((_, index) => `$${index + 1}`).join(', ')})`,
+        parameters,
+      ),
+    ).rejects.toMatchObject({ code: '22023', message: 'a money move cannot set approved_by' });
+    const [row] = await testApp.dataSource.query<{ status: string; disbursed_on: string | null }[]>(
+      'SELECT status, disbursed_on FROM turnover_applications WHERE id = $1',
+      [id],
+    );
+    expect(row).toEqual({ status: 'approved', disbursed_on: null });
   });
 
   it('takes one of ten concurrent applications of one enterprise: the rest 409 TURNOVER_APPLICATION_OPEN', async () => {

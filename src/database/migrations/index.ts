@@ -8,6 +8,7 @@ import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
 import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
 import { MatchmakingRollups1764301450000 } from './1764301450000-matchmaking-rollups.js';
 import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
+import { TurnoverMoneyMoveStatic1764301540000 } from './1764301540000-turnover-money-move-static.js';
 import { RollupsBulkRebuild1764301600000 } from './1764301600000-rollups-bulk-rebuild.js';
 import { AuditInsertCheck1764301670000 } from './1764301670000-audit-insert-check.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   ScaleIndexes1764301200000,
   MatchmakingRollups1764301450000,
   TurnoverMoneyMove1764301500000,
+  TurnoverMoneyMoveStatic1764301540000,
   RollupsBulkRebuild1764301600000,
   AuditInsertCheck1764301670000,
 ];

@@ -12,7 +12,7 @@ import {
   requestInFlight,
 } from '../../common/idempotency/idempotency.service.js';
 import { formatFen } from '../../common/money/money.js';
-import { rawQuery } from '../../database/raw-query.js';
+import { NamedStatement, rawQuery } from '../../database/raw-query.js';
 import { postgresErrorCode } from '../../database/transaction.js';
 import { auditArguments } from '../audit/audit.service.js';
 import { ReasonDto } from '../matching/matches.dto.js';
@@ -24,6 +24,7 @@ import {
 } from './application-transitions.js';
 import { chargeForUse, type DayCount, type FeeTerms } from './fees.js';
 import { type JournalKind, type JournalLine, postingArguments } from './fund-ledger.js';
+import { MoneyMoveReader } from './money-move-reader.js';
 import { statesAllowing, targetOf } from './lifecycle.js';
 import { TurnoverApplicationEntity } from './turnover-application.entity.js';
 import {
@@ -44,43 +45,17 @@ const POSTING_REFUSED = 'YQ003';
 const MAX_ATTEMPTS = 5;
 const STARTS_OVER = Symbol('starts over');
 
-/**
- * What a money move reads before it computes: the Idempotency-Key's lock (tried, and released
- * with this statement: only to answer 409 while another request holds it, as the transactional
- * path does) and stored answer, the application as `loadApplication` selects it with its row
- * version, and the database's clock for `updated_at`. One row even when the application is
- * absent, so a stored answer is replayed first.
- */
-const READ_FOR_MOVE = `
-  SELECT t.key_free_, t.now_, k.fingerprint AS key_fingerprint_, k.status_code AS key_status_,
-         k.response AS key_response_, a.*, a.xmin::text AS xmin_, f.name AS fund_name_,
-         e.name AS enterprise_name_, b.name AS bank_name_
-    FROM (SELECT pg_try_advisory_xact_lock(hashtextextended($2 || ':' || $3, 0)) AS key_free_,
-                 now() AS now_) AS t
-    LEFT JOIN idempotency_keys k ON k.user_id = $2::text::uuid AND k.key = $3
-    LEFT JOIN (turnover_applications a
-               JOIN turnover_funds f ON f.id = a.fund_id
-               JOIN enterprises e ON e.id = a.enterprise_id
-               JOIN banks b ON b.id = a.bank_id) ON a.id = $1`;
-
-type MoveRow = Record<string, unknown> & {
-  key_free_: boolean;
-  now_: Date;
-  id: string | null;
-  xmin_: string | null;
-} & (
-    | { key_fingerprint_: null }
-    | { key_fingerprint_: string; key_status_: number; key_response_: string }
-  );
-
 type MoveResult =
   | { replayed: false }
   | { replayed: true; stored_fingerprint: string; stored_status: number; stored_response: string };
 
-const MONEY_MOVE = `SELECT * FROM turnover_money_move(${Array.from(
-  { length: 43 },
-  (_unused, index) => `$${index + 1}`,
-).join(', ')})`;
+const MONEY_MOVE: NamedStatement = {
+  name: 'turnover-money-move',
+  text: `SELECT * FROM turnover_money_move(${Array.from(
+    { length: 43 },
+    (_unused, index) => `$${index + 1}`,
+  ).join(', ')})`,
+};
 
 /** The fee terms copied onto an application at approval. */
 function feeTermsOf(application: TurnoverApplicationEntity): FeeTerms & { dayCount: DayCount } {
@@ -123,11 +98,15 @@ function feeTermsOf(application: TurnoverApplicationEntity): FeeTerms & { dayCou
  */
 @Injectable()
 export class TurnoverPaymentsService {
+  private readonly reader: MoneyMoveReader;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: ApplicationTransitions,
     private readonly calendar: TurnoverCalendar,
-  ) {}
+  ) {
+    this.reader = new MoneyMoveReader(dataSource);
+  }
 
   disburse(caller: Caller, id: string, key: string): Promise<Answer> {
     return this.pay(caller, id, key, {}, 'disbursement', (journalId) => ({
@@ -269,7 +248,8 @@ export class TurnoverPaymentsService {
 
   /**
    * The skeleton of every money move, in two round trips and no explicit transaction: one read
-   * (the key's lock and stored answer, the application and its names, the database's clock),
+   * (the key's lock and stored answer, the application and its names, the database's clock;
+   * shared with the other moves that read in the same turn, see MoneyMoveReader),
    * then everything validated and computed here, then ONE statement, the SQL function
    * `turnover_money_move` (migration 1764301500000), that takes the key's lock, moves the
    * application if it is still the version read, writes the audit row, the notifications and
@@ -324,7 +304,7 @@ export class TurnoverPaymentsService {
     lines: (application: TurnoverApplicationEntity) => JournalLine[],
   ): Promise<Answer | typeof STARTS_OVER> {
     const manager = this.dataSource.manager;
-    const [row] = await rawQuery<MoveRow>(this.dataSource, READ_FOR_MOVE, [id, caller.userId, key]);
+    const row = await this.reader.read(id, caller.userId, key);
     if (!row.key_free_) {
       throw requestInFlight();
     }
