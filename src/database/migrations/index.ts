@@ -8,6 +8,7 @@ import { Guarantees1764300800000 } from './1764300800000-guarantees.js';
 import { ScaleIndexes1764301200000 } from './1764301200000-scale-indexes.js';
 import { MatchmakingRollups1764301450000 } from './1764301450000-matchmaking-rollups.js';
 import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
+import { BankRecordDays1764301650000 } from './1764301650000-bank-record-days.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ScaleIndexes1764301200000,
   MatchmakingRollups1764301450000,
   TurnoverMoneyMove1764301500000,
+  BankRecordDays1764301650000,
 ];

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
-import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { toFenFromDb } from '../../common/money/money.js';
 import type { LprQuote } from '../products/effective-rate.js';
@@ -14,16 +13,13 @@ import type {
   RateKind,
 } from '../products/product.entity.js';
 import {
-  type BankRecord,
   type ExistingMatch,
   type ProductCandidate,
   rankSuggestions,
-  RECORD_WINDOW_DAYS,
   type SuggestionRequest,
 } from './suggestion-score.js';
+import { BankRecordsReader } from './bank-records.js';
 import { SuggestionListDto, toSuggestionList } from './suggestions.dto.js';
-
-const DAY_MILLISECONDS = 86_400_000;
 
 interface RequestRow {
   id: string;
@@ -63,28 +59,18 @@ interface CandidateRow {
   tags: string[];
 }
 
-interface BankRecordRow {
-  bank_id: string;
-  dispatched: number;
-  disbursed: number;
-  accepted: number;
-  median_milliseconds: string | null;
-  open_matches: number;
-  active_officers: number;
-}
-
 /**
  * Ranked banks and products for one financing request (the scoring rules are in
  * suggestion-score.ts). Four reads, no writes: the request with its enterprise and existing
  * matches, the candidate products (hard filters in SQL), the LPR in force (only when an LPR
- * product is among them), and every candidate bank's record in one grouped query.
+ * product is among them), and every candidate bank's record in one statement (bank-records.ts).
  */
 @Injectable()
 export class SuggestionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly lprRates: LprRatesService,
-    private readonly clock: Clock,
+    private readonly bankRecords: BankRecordsReader,
   ) {}
 
   async suggest(caller: Caller, requestId: string): Promise<SuggestionListDto> {
@@ -106,7 +92,7 @@ export class SuggestionsService {
       candidates.some((candidate) => candidate.rateKind === 'lpr')
         ? this.lprRates.quotesInForce()
         : Promise.resolve(new Map<LprTenor, LprQuote>()),
-      this.bankRecords(bankIds),
+      this.bankRecords.records(bankIds),
     ]);
     const ranked = rankSuggestions({
       request: suggestionRequest,
@@ -212,51 +198,6 @@ export class SuggestionsService {
       eligibleScales: row.eligible_scales,
       guaranteeTypes: row.guarantee_types,
       tags: row.tags,
-    }));
-  }
-
-  /**
-   * Each bank's record over the window and its load now, in one grouped query. The join keeps
-   * matches dispatched in the window plus every open match (older open ones still load the
-   * bank). The median is taken over whole milliseconds (integers, exact in a double, so the
-   * midpoint of two is exact too) and turned into hours with decimal.js.
-   */
-  private async bankRecords(bankIds: readonly string[]): Promise<BankRecord[]> {
-    if (bankIds.length === 0) {
-      return [];
-    }
-    const since = new Date(this.clock.now().getTime() - RECORD_WINDOW_DAYS * DAY_MILLISECONDS);
-    const rows = await this.dataSource.query<BankRecordRow[]>(
-      `SELECT b.id AS bank_id,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2)::int AS dispatched,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2 AND m.status = 'disbursed')::int
-                AS disbursed,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2 AND m.accepted_at IS NOT NULL)::int
-                AS accepted,
-              (percentile_cont(0.5) WITHIN GROUP (
-                 ORDER BY (extract(epoch FROM m.accepted_at - m.dispatched_at) * 1000)::bigint)
-                 FILTER (WHERE m.dispatched_at >= $2 AND m.accepted_at IS NOT NULL))::numeric::text
-                AS median_milliseconds,
-              count(m.id) FILTER (WHERE m.status IN ('dispatched', 'accepted', 'approved'))::int
-                AS open_matches,
-              (SELECT count(*)::int FROM users u
-                WHERE u.bank_id = b.id AND u.disabled_at IS NULL
-                  AND u.role IN ('bank_officer', 'bank_president')) AS active_officers
-         FROM banks b
-         LEFT JOIN matches m ON m.bank_id = b.id
-          AND (m.dispatched_at >= $2 OR m.status IN ('dispatched', 'accepted', 'approved'))
-        WHERE b.id = ANY($1::uuid[])
-        GROUP BY b.id`,
-      [bankIds, since],
-    );
-    return rows.map((row) => ({
-      bankId: row.bank_id,
-      dispatched: row.dispatched,
-      disbursed: row.disbursed,
-      accepted: row.accepted,
-      medianMillisecondsToAccept: row.median_milliseconds,
-      openMatches: row.open_matches,
-      activeOfficers: row.active_officers,
     }));
   }
 }
