@@ -56,6 +56,9 @@ export const SCORE_WEIGHTS = {
 } as const;
 export type ScorePart = keyof typeof SCORE_WEIGHTS;
 export const SCORE_PARTS = Object.keys(SCORE_WEIGHTS) as ScorePart[];
+/** The parts a product's own terms decide, and those its bank's record decides. */
+const FIT_PARTS: readonly ScorePart[] = ['amountFit', 'termFit', 'tagFit'];
+const BANK_PARTS: readonly ScorePart[] = ['acceptanceSpeed', 'successShare', 'load'];
 
 /** The look-back window of a bank's record. */
 export const RECORD_WINDOW_DAYS = 180;
@@ -190,11 +193,52 @@ function eligibleBy(
   return list.includes(value) ? { code, message: listed } : null;
 }
 
+/** A product's effective rate today with what its reasons say about it, computed once per terms. */
+interface RateReasons {
+  minAnnualRate: string | null;
+  maxAnnualRate: string | null;
+  min: Decimal | null;
+  minPercent: string | null;
+  range: string | null;
+}
+
+function rateReasons(
+  terms: ProductRateTerms,
+  quotes: ReadonlyMap<LprTenor, LprQuote>,
+): RateReasons {
+  const rate = effectiveRate(terms, quotes);
+  const { minAnnualRate, maxAnnualRate } = rate;
+  return {
+    minAnnualRate,
+    maxAnnualRate,
+    min: minAnnualRate === null ? null : new Decimal(minAnnualRate),
+    minPercent: minAnnualRate === null ? null : percent(minAnnualRate),
+    range:
+      minAnnualRate === null || maxAnnualRate === null
+        ? null
+        : `产品年利率 ${percent(minAnnualRate)}–${percent(maxAnnualRate)}`,
+  };
+}
+
+/** `compute` once per key: many candidates share a bank, a range or rate terms. */
+function memo<V>(compute: (key: string) => V): (key: string) => V {
+  const values = new Map<string, V>();
+  return (key) => {
+    let value = values.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      values.set(key, value);
+    }
+    return value;
+  };
+}
+
 /** The hard filters, with the reason each one passed. */
 export function checkEligibility(
   request: SuggestionRequest,
   product: ProductCandidate,
   quotes: ReadonlyMap<LprTenor, LprQuote>,
+  rateOf: (terms: ProductRateTerms) => RateReasons = (terms) => rateReasons(terms, quotes),
 ): Eligibility {
   if (!product.active) {
     return { eligible: false, failed: 'PRODUCT_INACTIVE' };
@@ -257,23 +301,20 @@ export function checkEligibility(
   }
   reasons.push(region, industry, scale, guarantee);
 
-  const rate = effectiveRate(product, quotes);
+  const rate = rateOf(product);
   if (request.rateCeiling !== null) {
     if (rate.minAnnualRate === null) {
       return { eligible: false, failed: 'RATE_UNKNOWN' };
     }
-    if (new Decimal(rate.minAnnualRate).gt(new Decimal(request.rateCeiling))) {
+    if (rate.min === null || rate.min.gt(new Decimal(request.rateCeiling))) {
       return { eligible: false, failed: 'RATE_ABOVE_CEILING' };
     }
     reasons.push({
       code: 'RATE_WITHIN_CEILING',
-      message: `产品最低年利率 ${percent(rate.minAnnualRate)} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
+      message: `产品最低年利率 ${rate.minPercent} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
     });
-  } else if (rate.minAnnualRate !== null && rate.maxAnnualRate !== null) {
-    reasons.push({
-      code: 'RATE_RANGE',
-      message: `产品年利率 ${percent(rate.minAnnualRate)}–${percent(rate.maxAnnualRate)}`,
-    });
+  } else if (rate.range !== null) {
+    reasons.push({ code: 'RATE_RANGE', message: rate.range });
   }
   return {
     eligible: true,
@@ -440,39 +481,79 @@ export function rankSuggestions(input: {
   const records = new Map(input.records.map((record) => [record.bankId, record]));
   const marked = markedMatches(input.existingMatches);
   const amount = new Decimal(request.amountFen.toString());
-  const scored: { suggestion: ScoredSuggestion; value: Decimal }[] = [];
+  const term = new Decimal(request.termMonths);
+  // A thousand candidates share twenty banks and a few ranges and rate terms: each distinct
+  // input is scored once (decimal.js is the cost here, not the SQL).
+  const candidatesByKey = new Map<string, ProductCandidate>();
+  const rateOf = memo((key) => rateReasons(candidatesByKey.get(key) as ProductCandidate, quotes));
+  const bankOf = memo((bankId) => recordParts(records.get(bankId) ?? EMPTY_RECORD(bankId)));
+  const amountFitOf = memo((key) => {
+    const [min, max] = key.split(':');
+    return centrality(amount, new Decimal(min), new Decimal(max));
+  });
+  const termFitOf = memo((key) => {
+    const [min, max] = key.split(':');
+    return centrality(term, new Decimal(min), new Decimal(max));
+  });
+  const rounded = (value: Decimal): Decimal => value.toDecimalPlaces(SCORE_PLACES);
+  const weighted = (parts: readonly ScorePart[], values: Record<string, Decimal>): Decimal =>
+    parts.reduce((sum, part) => sum.plus(values[part].times(SCORE_WEIGHTS[part])), new Decimal(0));
+  // The bank's three parts are the same for each of its products: rounded and weighed once.
+  const bankScoreOf = memo((bankId) => {
+    const bank = bankOf(bankId);
+    const parts = {
+      acceptanceSpeed: rounded(bank.acceptanceSpeed),
+      successShare: rounded(bank.successShare),
+      load: rounded(bank.load),
+    };
+    return { parts, sum: weighted(BANK_PARTS, parts) };
+  });
+  const scoreOf = (bankId: string, amountRange: string, termRange: string, tagFit: number) => {
+    const bank = bankScoreOf(bankId);
+    const parts: Record<ScorePart, Decimal> = {
+      amountFit: rounded(amountFitOf(amountRange)),
+      termFit: rounded(termFitOf(termRange)),
+      tagFit: new Decimal(tagFit),
+      ...bank.parts,
+    };
+    // Σ weight × rounded part, in any order: every term is exact at 40 digits.
+    const score = rounded(bank.sum.plus(weighted(FIT_PARTS, parts))).toFixed(SCORE_PLACES);
+    return {
+      score,
+      // Scores have 4 decimals in [0, 1]: distinct ones parse to doubles in the same order.
+      value: Number(score),
+      parts: Object.fromEntries(
+        SCORE_PARTS.map((part) => [part, parts[part].toFixed(SCORE_PLACES)]),
+      ) as Record<ScorePart, string>,
+    };
+  };
+  const scored: { suggestion: ScoredSuggestion; value: number }[] = [];
 
   for (const candidate of input.candidates) {
-    const eligibility = checkEligibility(request, candidate, quotes);
+    const rateKey = [
+      candidate.rateKind,
+      candidate.minAnnualRate,
+      candidate.maxAnnualRate,
+      candidate.lprTenor,
+      candidate.minSpreadBp,
+      candidate.maxSpreadBp,
+    ].join('|');
+    if (!candidatesByKey.has(rateKey)) {
+      candidatesByKey.set(rateKey, candidate);
+    }
+    const eligibility = checkEligibility(request, candidate, quotes, () => rateOf(rateKey));
     if (!eligibility.eligible) {
       continue;
     }
     const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
-    const bank = recordParts(record);
+    const bank = bankOf(candidate.bankId);
     const tags = tagReasons(request, candidate);
-    const raw: Record<ScorePart, Decimal> = {
-      amountFit: centrality(
-        amount,
-        new Decimal(candidate.minAmountFen.toString()),
-        new Decimal(candidate.maxAmountFen.toString()),
-      ),
-      termFit: centrality(
-        new Decimal(request.termMonths),
-        new Decimal(candidate.minTermMonths),
-        new Decimal(candidate.maxTermMonths),
-      ),
-      tagFit: new Decimal(tags.length > 0 ? 1 : 0),
-      acceptanceSpeed: bank.acceptanceSpeed,
-      successShare: bank.successShare,
-      load: bank.load,
-    };
-    const rounded = Object.fromEntries(
-      SCORE_PARTS.map((part) => [part, raw[part].toDecimalPlaces(SCORE_PLACES)]),
-    ) as Record<ScorePart, Decimal>;
-    const score = SCORE_PARTS.reduce(
-      (sum, part) => sum.plus(rounded[part].times(SCORE_WEIGHTS[part])),
-      new Decimal(0),
-    ).toDecimalPlaces(SCORE_PLACES);
+    const { score, value, parts } = scoreOf(
+      candidate.bankId,
+      `${candidate.minAmountFen}:${candidate.maxAmountFen}`,
+      `${candidate.minTermMonths}:${candidate.maxTermMonths}`,
+      tags.length > 0 ? 1 : 0,
+    );
 
     const existing = marked.get(candidate.bankId) ?? null;
     const reasons = [...eligibility.reasons, ...tags, ...bank.reasons];
@@ -483,15 +564,13 @@ export function rankSuggestions(input: {
       });
     }
     scored.push({
-      value: score,
+      value,
       suggestion: {
         candidate,
         effectiveMinAnnualRate: eligibility.minRate,
         effectiveMaxAnnualRate: eligibility.maxRate,
-        score: score.toFixed(SCORE_PLACES),
-        parts: Object.fromEntries(
-          SCORE_PARTS.map((part) => [part, rounded[part].toFixed(SCORE_PLACES)]),
-        ) as Record<ScorePart, string>,
+        score,
+        parts,
         reasons,
         existingMatch: existing,
         record: {
@@ -507,7 +586,7 @@ export function rankSuggestions(input: {
 
   scored.sort(
     (left, right) =>
-      right.value.comparedTo(left.value) ||
+      right.value - left.value ||
       compareText(left.suggestion.candidate.bankName, right.suggestion.candidate.bankName) ||
       compareText(left.suggestion.candidate.productName, right.suggestion.candidate.productName) ||
       compareText(left.suggestion.candidate.productId, right.suggestion.candidate.productId),
