@@ -10,6 +10,7 @@ import {
   markedMatches,
   type ProductCandidate,
   rankSuggestions,
+  roundedCentrality,
   SCORE_PARTS,
   SCORE_WEIGHTS,
   type SuggestionRequest,
@@ -463,5 +464,47 @@ describe('suggestion score', () => {
       centrality(new Decimal(value), new Decimal(10), new Decimal(30)).toFixed();
     expect([at(20), at(15), at(10), at(30), at(25)]).toEqual(['1', '0.5', '0', '0', '0.5']);
     expect(centrality(new Decimal(7), new Decimal(7), new Decimal(7)).toFixed()).toBe('1');
+  });
+
+  it('rounds centrality in integers exactly as decimal.js rounds it, ties and bounds included', () => {
+    const decimal = (value: bigint, min: bigint, max: bigint): number =>
+      centrality(
+        new Decimal(value.toString()),
+        new Decimal(min.toString()),
+        new Decimal(max.toString()),
+      )
+        .toDecimalPlaces(4)
+        .times(10_000)
+        .toNumber();
+    // Ties at x.xxxx5 (half-up), both bounds, a single-value range, fen amounts of 10^13.
+    const cases: [bigint, bigint, bigint][] = [
+      [20n, 10n, 30n],
+      [11n, 10n, 30n],
+      [10n, 10n, 30n],
+      [30n, 10n, 30n],
+      [7n, 7n, 7n],
+      [100_001n, 0n, 400_000n],
+      [99_999n, 0n, 400_000n],
+      [1n, 0n, 3n],
+      [5_000_000_000_000n, 1n, 9_999_999_999_999n],
+    ];
+    let seed = 42;
+    const next = (bound: number): bigint => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return BigInt(seed % bound);
+    };
+    for (let index = 0; index < 2_000; index += 1) {
+      const min = next(1_000_000) * (index % 2 === 0 ? 1n : 1_000_000n);
+      const max = min + next(3_000_000) + 1n;
+      cases.push([min + ((max - min) * next(1_000)) / 999n, min, max]);
+    }
+    for (const [value, min, max] of cases) {
+      expect({ value, min, max, fit: roundedCentrality(value, min, max) }).toEqual({
+        value,
+        min,
+        max,
+        fit: decimal(value, min, max),
+      });
+    }
   });
 });

@@ -56,9 +56,6 @@ export const SCORE_WEIGHTS = {
 } as const;
 export type ScorePart = keyof typeof SCORE_WEIGHTS;
 export const SCORE_PARTS = Object.keys(SCORE_WEIGHTS) as ScorePart[];
-/** The parts a product's own terms decide, and those its bank's record decides. */
-const FIT_PARTS: readonly ScorePart[] = ['amountFit', 'termFit', 'tagFit'];
-const BANK_PARTS: readonly ScorePart[] = ['acceptanceSpeed', 'successShare', 'load'];
 
 /** The look-back window of a bank's record. */
 export const RECORD_WINDOW_DAYS = 180;
@@ -338,6 +335,41 @@ export function centrality(value: Decimal, min: Decimal, max: Decimal): Decimal 
   return clampUnit(new Decimal(1).minus(value.minus(middle).abs().div(half)));
 }
 
+const PLACES_SCALE = 10 ** SCORE_PLACES;
+
+/**
+ * centrality rounded half-up to 4 places, in ten-thousandths, in integers: 1 − |2v − min − max|
+ * / (max − min) is a ratio of integers, whose distance to a rounding tie is either 0 or at least
+ * 1 / (20 000 × (max − min)), far above decimal.js's 40 digits, so both round alike.
+ */
+export function roundedCentrality(value: bigint, min: bigint, max: bigint): number {
+  if (min === max) {
+    return PLACES_SCALE;
+  }
+  const span = max - min;
+  const offset = 2n * value - min - max;
+  const distance = offset < 0n ? -offset : offset;
+  if (distance >= span) {
+    return 0;
+  }
+  const scale = BigInt(PLACES_SCALE);
+  return Number(((span - distance) * scale * 2n + span) / (2n * span));
+}
+
+/** Ten-thousandths as the 4-place decimal string the API shows ("0.7325"). */
+function fourPlaces(tenThousandths: number): string {
+  const whole = Math.trunc(tenThousandths / PLACES_SCALE);
+  return `${whole}.${String(tenThousandths % PLACES_SCALE).padStart(SCORE_PLACES, '0')}`;
+}
+
+/** Each weight in hundredths (every weight has two decimals). */
+const WEIGHT_HUNDREDTHS = Object.fromEntries(
+  Object.entries(SCORE_WEIGHTS).map(([part, weight]) => [
+    part,
+    new Decimal(weight).times(100).toNumber(),
+  ]),
+) as Record<ScorePart, number>;
+
 /** (n × observed + k × prior) / (n + k): a few observations move the part only a little. */
 function withPrior(observed: Decimal, observations: number): Decimal {
   return observed
@@ -480,50 +512,49 @@ export function rankSuggestions(input: {
   const { request, quotes } = input;
   const records = new Map(input.records.map((record) => [record.bankId, record]));
   const marked = markedMatches(input.existingMatches);
-  const amount = new Decimal(request.amountFen.toString());
-  const term = new Decimal(request.termMonths);
-  // A thousand candidates share twenty banks and a few ranges and rate terms: each distinct
-  // input is scored once (decimal.js is the cost here, not the SQL).
+  // A thousand candidates share twenty banks and a few rate terms: each is worked out once.
+  // The parts are then summed in integers (ten-thousandths × hundredths), exact as decimal.js
+  // would be, because decimal.js per candidate was most of the route's time.
   const candidatesByKey = new Map<string, ProductCandidate>();
   const rateOf = memo((key) => rateReasons(candidatesByKey.get(key) as ProductCandidate, quotes));
   const bankOf = memo((bankId) => recordParts(records.get(bankId) ?? EMPTY_RECORD(bankId)));
-  const amountFitOf = memo((key) => {
-    const [min, max] = key.split(':');
-    return centrality(amount, new Decimal(min), new Decimal(max));
-  });
-  const termFitOf = memo((key) => {
-    const [min, max] = key.split(':');
-    return centrality(term, new Decimal(min), new Decimal(max));
-  });
-  const rounded = (value: Decimal): Decimal => value.toDecimalPlaces(SCORE_PLACES);
-  const weighted = (parts: readonly ScorePart[], values: Record<string, Decimal>): Decimal =>
-    parts.reduce((sum, part) => sum.plus(values[part].times(SCORE_WEIGHTS[part])), new Decimal(0));
-  // The bank's three parts are the same for each of its products: rounded and weighed once.
-  const bankScoreOf = memo((bankId) => {
+  const tenThousandths = (value: Decimal): number =>
+    value.toDecimalPlaces(SCORE_PLACES).times(PLACES_SCALE).toNumber();
+  const bankPartsOf = memo((bankId) => {
     const bank = bankOf(bankId);
-    const parts = {
-      acceptanceSpeed: rounded(bank.acceptanceSpeed),
-      successShare: rounded(bank.successShare),
-      load: rounded(bank.load),
-    };
-    return { parts, sum: weighted(BANK_PARTS, parts) };
-  });
-  const scoreOf = (bankId: string, amountRange: string, termRange: string, tagFit: number) => {
-    const bank = bankScoreOf(bankId);
-    const parts: Record<ScorePart, Decimal> = {
-      amountFit: rounded(amountFitOf(amountRange)),
-      termFit: rounded(termFitOf(termRange)),
-      tagFit: new Decimal(tagFit),
-      ...bank.parts,
-    };
-    // Σ weight × rounded part, in any order: every term is exact at 40 digits.
-    const score = rounded(bank.sum.plus(weighted(FIT_PARTS, parts))).toFixed(SCORE_PLACES);
     return {
-      score,
-      // Scores have 4 decimals in [0, 1]: distinct ones parse to doubles in the same order.
-      value: Number(score),
+      acceptanceSpeed: tenThousandths(bank.acceptanceSpeed),
+      successShare: tenThousandths(bank.successShare),
+      load: tenThousandths(bank.load),
+    };
+  });
+  const term = BigInt(request.termMonths);
+  const scoreOf = (candidate: ProductCandidate, tagFit: number) => {
+    const parts: Record<ScorePart, number> = {
+      amountFit: roundedCentrality(
+        request.amountFen,
+        candidate.minAmountFen,
+        candidate.maxAmountFen,
+      ),
+      termFit: roundedCentrality(
+        term,
+        BigInt(candidate.minTermMonths),
+        BigInt(candidate.maxTermMonths),
+      ),
+      tagFit: tagFit * PLACES_SCALE,
+      ...bankPartsOf(candidate.bankId),
+    };
+    const millionths = SCORE_PARTS.reduce(
+      (sum, part) => sum + parts[part] * WEIGHT_HUNDREDTHS[part],
+      0,
+    );
+    // Half-up to 4 places: the sum is at most 10^6, so every step is an exact integer.
+    const score = Math.floor((millionths + 50) / 100);
+    return {
+      score: fourPlaces(score),
+      value: score,
       parts: Object.fromEntries(
-        SCORE_PARTS.map((part) => [part, parts[part].toFixed(SCORE_PLACES)]),
+        SCORE_PARTS.map((part) => [part, fourPlaces(parts[part])]),
       ) as Record<ScorePart, string>,
     };
   };
@@ -548,12 +579,7 @@ export function rankSuggestions(input: {
     const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
     const bank = bankOf(candidate.bankId);
     const tags = tagReasons(request, candidate);
-    const { score, value, parts } = scoreOf(
-      candidate.bankId,
-      `${candidate.minAmountFen}:${candidate.maxAmountFen}`,
-      `${candidate.minTermMonths}:${candidate.maxTermMonths}`,
-      tags.length > 0 ? 1 : 0,
-    );
+    const { score, value, parts } = scoreOf(candidate, tags.length > 0 ? 1 : 0);
 
     const existing = marked.get(candidate.bankId) ?? null;
     const reasons = [...eligibility.reasons, ...tags, ...bank.reasons];
