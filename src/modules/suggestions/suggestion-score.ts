@@ -177,17 +177,9 @@ function percent(rate: string): string {
   return `${new Decimal(rate).times(100).toFixed()}%`;
 }
 
-function eligibleBy(
-  list: readonly string[],
-  value: string,
-  code: string,
-  any: string,
-  listed: string,
-): Reason | null {
-  if (list.length === 0) {
-    return { code, message: any };
-  }
-  return list.includes(value) ? { code, message: listed } : null;
+/** The reason a passed list filter gives: an empty list restricts nothing. */
+function eligibleBy(list: readonly string[], code: string, any: string, listed: string): Reason {
+  return { code, message: list.length === 0 ? any : listed };
 }
 
 /** A product's effective rate today with what its reasons say about it, computed once per terms. */
@@ -230,6 +222,43 @@ function memo<V>(compute: (key: string) => V): (key: string) => V {
   };
 }
 
+/** The first hard filter the product fails, or null; no text is built (every candidate runs it). */
+function failedFilter(
+  request: SuggestionRequest,
+  product: ProductCandidate,
+  rate: RateReasons,
+): string | null {
+  if (!product.active) {
+    return 'PRODUCT_INACTIVE';
+  }
+  if (request.amountFen < product.minAmountFen || request.amountFen > product.maxAmountFen) {
+    return 'AMOUNT_OUT_OF_RANGE';
+  }
+  if (request.termMonths < product.minTermMonths || request.termMonths > product.maxTermMonths) {
+    return 'TERM_OUT_OF_RANGE';
+  }
+  const lists: [readonly string[], string, string][] = [
+    [product.eligibleRegions, request.regionCode, 'REGION_NOT_ELIGIBLE'],
+    [product.eligibleIndustries, request.industry, 'INDUSTRY_NOT_ELIGIBLE'],
+    [product.eligibleScales, request.scale, 'SCALE_NOT_ELIGIBLE'],
+    [product.guaranteeTypes, request.guaranteeOffered, 'GUARANTEE_NOT_ACCEPTED'],
+  ];
+  for (const [list, value, failed] of lists) {
+    if (list.length > 0 && !list.includes(value)) {
+      return failed;
+    }
+  }
+  if (request.rateCeiling !== null) {
+    if (rate.minAnnualRate === null) {
+      return 'RATE_UNKNOWN';
+    }
+    if (rate.min === null || rate.min.gt(new Decimal(request.rateCeiling))) {
+      return 'RATE_ABOVE_CEILING';
+    }
+  }
+  return null;
+}
+
 /** The hard filters, with the reason each one passed. */
 export function checkEligibility(
   request: SuggestionRequest,
@@ -237,14 +266,10 @@ export function checkEligibility(
   quotes: ReadonlyMap<LprTenor, LprQuote>,
   rateOf: (terms: ProductRateTerms) => RateReasons = (terms) => rateReasons(terms, quotes),
 ): Eligibility {
-  if (!product.active) {
-    return { eligible: false, failed: 'PRODUCT_INACTIVE' };
-  }
-  if (request.amountFen < product.minAmountFen || request.amountFen > product.maxAmountFen) {
-    return { eligible: false, failed: 'AMOUNT_OUT_OF_RANGE' };
-  }
-  if (request.termMonths < product.minTermMonths || request.termMonths > product.maxTermMonths) {
-    return { eligible: false, failed: 'TERM_OUT_OF_RANGE' };
+  const rate = rateOf(product);
+  const failed = failedFilter(request, product, rate);
+  if (failed !== null) {
+    return { eligible: false, failed };
   }
   const reasons: Reason[] = [
     {
@@ -258,54 +283,31 @@ export function checkEligibility(
   ];
   const region = eligibleBy(
     product.eligibleRegions,
-    request.regionCode,
     'REGION_ELIGIBLE',
     '产品不限地区',
     '企业所在地区在产品适用范围内',
   );
-  if (region === null) {
-    return { eligible: false, failed: 'REGION_NOT_ELIGIBLE' };
-  }
   const industry = eligibleBy(
     product.eligibleIndustries,
-    request.industry,
     'INDUSTRY_ELIGIBLE',
     '产品不限行业',
     '企业所属行业在产品适用范围内',
   );
-  if (industry === null) {
-    return { eligible: false, failed: 'INDUSTRY_NOT_ELIGIBLE' };
-  }
   const scale = eligibleBy(
     product.eligibleScales,
-    request.scale,
     'SCALE_ELIGIBLE',
     '产品不限企业规模',
     '企业规模在产品适用范围内',
   );
-  if (scale === null) {
-    return { eligible: false, failed: 'SCALE_NOT_ELIGIBLE' };
-  }
   const guarantee = eligibleBy(
     product.guaranteeTypes,
-    request.guaranteeOffered,
     'GUARANTEE_ACCEPTED',
     '产品未限定担保方式',
     `产品接受${GUARANTEE_LABELS[request.guaranteeOffered]}担保方式`,
   );
-  if (guarantee === null) {
-    return { eligible: false, failed: 'GUARANTEE_NOT_ACCEPTED' };
-  }
   reasons.push(region, industry, scale, guarantee);
 
-  const rate = rateOf(product);
   if (request.rateCeiling !== null) {
-    if (rate.minAnnualRate === null) {
-      return { eligible: false, failed: 'RATE_UNKNOWN' };
-    }
-    if (rate.min === null || rate.min.gt(new Decimal(request.rateCeiling))) {
-      return { eligible: false, failed: 'RATE_ABOVE_CEILING' };
-    }
     reasons.push({
       code: 'RATE_WITHIN_CEILING',
       message: `产品最低年利率 ${rate.minPercent} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
@@ -498,17 +500,49 @@ function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-/**
- * Filters the candidates and ranks the rest (see the top of this file). Pure: everything it
- * needs comes in as plain values.
- */
-export function rankSuggestions(input: {
+/** A suggestion's place in the ranking: score (ten-thousandths) descending, then the names and id. */
+export interface RankKey {
+  score: number;
+  bankName: string;
+  productName: string;
+  productId: string;
+}
+
+function compareRank(left: RankKey, right: RankKey): number {
+  return (
+    right.score - left.score ||
+    compareText(left.bankName, right.bankName) ||
+    compareText(left.productName, right.productName) ||
+    compareText(left.productId, right.productId)
+  );
+}
+
+export interface RankingInput {
   request: SuggestionRequest;
   candidates: readonly ProductCandidate[];
   records: readonly BankRecord[];
   existingMatches: readonly ExistingMatch[];
   quotes: ReadonlyMap<LprTenor, LprQuote>;
-}): ScoredSuggestion[] {
+}
+
+export interface RankedPage {
+  /** The page, best first, each with its rank in the whole ranking (1 = best). */
+  items: { rank: number; key: RankKey; suggestion: ScoredSuggestion }[];
+  /** More suggestions rank after the page's last one. */
+  hasMore: boolean;
+}
+
+/**
+ * Filters the candidates and ranks the rest (see the top of this file), then explains one page:
+ * the `limit` suggestions ranked right after `after` (from the best when null). Every candidate
+ * is filtered and scored in integers; reasons and rates are written out only for the page, since
+ * writing them for a thousand candidates cost more than ranking them. Pure: everything it needs
+ * comes in as plain values.
+ */
+export function rankSuggestionPage(
+  input: RankingInput,
+  page: { after: RankKey | null; limit: number },
+): RankedPage {
   const { request, quotes } = input;
   const records = new Map(input.records.map((record) => [record.bankId, record]));
   const marked = markedMatches(input.existingMatches);
@@ -529,39 +563,26 @@ export function rankSuggestions(input: {
     };
   });
   const term = BigInt(request.termMonths);
-  const scoreOf = (candidate: ProductCandidate, tagFit: number) => {
-    const parts: Record<ScorePart, number> = {
-      amountFit: roundedCentrality(
-        request.amountFen,
-        candidate.minAmountFen,
-        candidate.maxAmountFen,
-      ),
-      termFit: roundedCentrality(
-        term,
-        BigInt(candidate.minTermMonths),
-        BigInt(candidate.maxTermMonths),
-      ),
-      tagFit: tagFit * PLACES_SCALE,
-      ...bankPartsOf(candidate.bankId),
-    };
+  const partsOf = (candidate: ProductCandidate): Record<ScorePart, number> => ({
+    amountFit: roundedCentrality(request.amountFen, candidate.minAmountFen, candidate.maxAmountFen),
+    termFit: roundedCentrality(
+      term,
+      BigInt(candidate.minTermMonths),
+      BigInt(candidate.maxTermMonths),
+    ),
+    tagFit: tagReasons(request, candidate).length > 0 ? PLACES_SCALE : 0,
+    ...bankPartsOf(candidate.bankId),
+  });
+  const scoreOf = (parts: Record<ScorePart, number>): number => {
     const millionths = SCORE_PARTS.reduce(
       (sum, part) => sum + parts[part] * WEIGHT_HUNDREDTHS[part],
       0,
     );
     // Half-up to 4 places: the sum is at most 10^6, so every step is an exact integer.
-    const score = Math.floor((millionths + 50) / 100);
-    return {
-      score: fourPlaces(score),
-      value: score,
-      parts: Object.fromEntries(
-        SCORE_PARTS.map((part) => [part, fourPlaces(parts[part])]),
-      ) as Record<ScorePart, string>,
-    };
+    return Math.floor((millionths + 50) / 100);
   };
-  const scored: { suggestion: ScoredSuggestion; value: number }[] = [];
-
-  for (const candidate of input.candidates) {
-    const rateKey = [
+  const rateKeyOf = (candidate: ProductCandidate): string => {
+    const key = [
       candidate.rateKind,
       candidate.minAnnualRate,
       candidate.maxAnnualRate,
@@ -569,53 +590,102 @@ export function rankSuggestions(input: {
       candidate.minSpreadBp,
       candidate.maxSpreadBp,
     ].join('|');
-    if (!candidatesByKey.has(rateKey)) {
-      candidatesByKey.set(rateKey, candidate);
+    if (!candidatesByKey.has(key)) {
+      candidatesByKey.set(key, candidate);
     }
-    const eligibility = checkEligibility(request, candidate, quotes, () => rateOf(rateKey));
-    if (!eligibility.eligible) {
+    return key;
+  };
+
+  const ranked: { key: RankKey; candidate: ProductCandidate; rateKey: string }[] = [];
+  for (const candidate of input.candidates) {
+    const rateKey = rateKeyOf(candidate);
+    if (failedFilter(request, candidate, rateOf(rateKey)) !== null) {
       continue;
+    }
+    ranked.push({
+      candidate,
+      rateKey,
+      key: {
+        score: scoreOf(partsOf(candidate)),
+        bankName: candidate.bankName,
+        productName: candidate.productName,
+        productId: candidate.productId,
+      },
+    });
+  }
+  ranked.sort((left, right) => compareRank(left.key, right.key));
+
+  const after = page.after;
+  const start =
+    after === null ? 0 : firstIndex(ranked, (entry) => compareRank(entry.key, after) > 0);
+  const items = ranked.slice(start, start + page.limit).map((entry, index) => {
+    const { candidate, key } = entry;
+    const eligibility = checkEligibility(request, candidate, quotes, () => rateOf(entry.rateKey));
+    if (!eligibility.eligible) {
+      throw new Error(`Ranked candidate ${candidate.productId} failed ${eligibility.failed}`);
     }
     const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
     const bank = bankOf(candidate.bankId);
-    const tags = tagReasons(request, candidate);
-    const { score, value, parts } = scoreOf(candidate, tags.length > 0 ? 1 : 0);
-
+    const parts = partsOf(candidate);
     const existing = marked.get(candidate.bankId) ?? null;
-    const reasons = [...eligibility.reasons, ...tags, ...bank.reasons];
+    const reasons = [...eligibility.reasons, ...tagReasons(request, candidate), ...bank.reasons];
     if (existing !== null) {
       reasons.push({
         code: existing.status === 'declined' ? 'EXISTING_MATCH_DECLINED' : 'EXISTING_MATCH',
         message: `该行已有本需求的对接（${STATUS_LABELS[existing.status]}）`,
       });
     }
-    scored.push({
-      value,
-      suggestion: {
-        candidate,
-        effectiveMinAnnualRate: eligibility.minRate,
-        effectiveMaxAnnualRate: eligibility.maxRate,
-        score,
-        parts,
-        reasons,
-        existingMatch: existing,
-        record: {
-          dispatched: record.dispatched,
-          disbursed: record.disbursed,
-          medianHoursToAccept: bank.medianHours === null ? null : bank.medianHours.toFixed(1),
-          openMatches: record.openMatches,
-          activeOfficers: record.activeOfficers,
-        },
+    const suggestion: ScoredSuggestion = {
+      candidate,
+      effectiveMinAnnualRate: eligibility.minRate,
+      effectiveMaxAnnualRate: eligibility.maxRate,
+      score: fourPlaces(key.score),
+      parts: Object.fromEntries(
+        SCORE_PARTS.map((part) => [part, fourPlaces(parts[part])]),
+      ) as Record<ScorePart, string>,
+      reasons,
+      existingMatch: existing,
+      record: {
+        dispatched: record.dispatched,
+        disbursed: record.disbursed,
+        medianHoursToAccept: bank.medianHours === null ? null : bank.medianHours.toFixed(1),
+        openMatches: record.openMatches,
+        activeOfficers: record.activeOfficers,
       },
-    });
-  }
+    };
+    return { rank: start + index + 1, key, suggestion };
+  });
+  return { items, hasMore: start + page.limit < ranked.length };
+}
 
-  scored.sort(
-    (left, right) =>
-      right.value - left.value ||
-      compareText(left.suggestion.candidate.bankName, right.suggestion.candidate.bankName) ||
-      compareText(left.suggestion.candidate.productName, right.suggestion.candidate.productName) ||
-      compareText(left.suggestion.candidate.productId, right.suggestion.candidate.productId),
-  );
-  return scored.map((entry) => entry.suggestion);
+/** The first index whose entry satisfies `isAfter`, in a list where those form a suffix. */
+function firstIndex<T>(list: readonly T[], isAfter: (entry: T) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (isAfter(list[middle])) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  return low;
+}
+
+/** The whole ranking, explained (one page as long as the candidate list). */
+export function rankSuggestions(input: RankingInput): ScoredSuggestion[] {
+  return rankSuggestionPage(input, {
+    after: null,
+    limit: Math.max(input.candidates.length, 1),
+  }).items.map((item) => item.suggestion);
+}
+
+/** A rank key's score as the 4-place string the API shows, and back (null if not one). */
+export function scoreText(key: RankKey): string {
+  return fourPlaces(key.score);
+}
+
+export function parseScore(text: string): number | null {
+  return /^[01]\.\d{4}$/.test(text) ? Number(text.replace('.', '')) : null;
 }

@@ -13,13 +13,23 @@ import type {
   RateKind,
 } from '../products/product.entity.js';
 import {
+  decodeCursor,
+  encodeCursor,
+  type PageQueryDto,
+} from '../../common/pagination/pagination.js';
+import { isUuid } from '../../common/validation/identifiers.js';
+import {
   type ExistingMatch,
+  parseScore,
   type ProductCandidate,
-  rankSuggestions,
+  type RankKey,
+  rankSuggestionPage,
+  SCORE_WEIGHTS,
+  scoreText,
   type SuggestionRequest,
 } from './suggestion-score.js';
 import { BankRecordsReader } from './bank-records.js';
-import { SuggestionListDto, toSuggestionList } from './suggestions.dto.js';
+import { SuggestionListDto, toSuggestionResponse } from './suggestions.dto.js';
 
 interface RequestRow {
   id: string;
@@ -52,11 +62,19 @@ interface CandidateRow {
   lpr_tenor: LprTenor | null;
   min_spread_bp: number | null;
   max_spread_bp: number | null;
-  eligible_regions: string[];
-  eligible_industries: string[];
-  eligible_scales: string[];
-  guarantee_types: string[];
+  region_listed: boolean;
+  industry_listed: boolean;
+  scale_listed: boolean;
+  guarantee_listed: boolean;
   tags: string[];
+}
+
+/** The cursor names the last suggestion of a page by its rank key: score, names, product id. */
+function decodeRankKey(cursor: string): RankKey {
+  const [score, bankName, productName, productId] = decodeCursor(cursor, 4, (key, position) =>
+    position === 0 ? parseScore(key) !== null : position === 3 ? isUuid(key) : true,
+  );
+  return { score: parseScore(score) as number, bankName, productName, productId };
 }
 
 /**
@@ -73,7 +91,13 @@ export class SuggestionsService {
     private readonly bankRecords: BankRecordsReader,
   ) {}
 
-  async suggest(caller: Caller, requestId: string): Promise<SuggestionListDto> {
+  async suggest(
+    caller: Caller,
+    requestId: string,
+    query: PageQueryDto,
+  ): Promise<SuggestionListDto> {
+    // A bad cursor is a 400 before any read, like every other list.
+    const after = query.cursor === undefined ? null : decodeRankKey(query.cursor);
     const request = await this.loadRequest(caller, requestId);
     const suggestionRequest: SuggestionRequest = {
       amountFen: toFenFromDb(request.amount_fen),
@@ -94,14 +118,25 @@ export class SuggestionsService {
         : Promise.resolve(new Map<LprTenor, LprQuote>()),
       this.bankRecords.records(bankIds),
     ]);
-    const ranked = rankSuggestions({
-      request: suggestionRequest,
-      candidates,
-      records,
-      existingMatches: request.matches,
-      quotes,
-    });
-    return toSuggestionList(request.id, ranked);
+    const page = rankSuggestionPage(
+      { request: suggestionRequest, candidates, records, existingMatches: request.matches, quotes },
+      { after, limit: query.limit },
+    );
+    const last = page.items.at(-1);
+    return {
+      requestId: request.id,
+      weights: { ...SCORE_WEIGHTS },
+      items: page.items.map((item) => toSuggestionResponse(item.suggestion, item.rank)),
+      nextCursor:
+        page.hasMore && last !== undefined
+          ? encodeCursor([
+              scoreText(last.key),
+              last.key.bankName,
+              last.key.productName,
+              last.key.productId,
+            ])
+          : null,
+    };
   }
 
   /**
@@ -145,8 +180,13 @@ export class SuggestionsService {
 
   /**
    * Active products passing every hard filter SQL can judge alone. A fixed-rate product is held
-   * to the ceiling here; an LPR product's rate depends on today's LPR, so rankSuggestions judges
-   * it (and re-checks everything, being the authority on eligibility).
+   * to the ceiling here; an LPR product's rate depends on today's LPR, so rankSuggestionPage
+   * judges it (and re-checks everything, being the authority on eligibility).
+   *
+   * The eligibility lists are judged here and not sent back: parsing a thousand rows of arrays
+   * cost more than the query. What the scoring and the reasons need of a list is whether it
+   * restricts at all and, if it does, that it holds the request's value (which the WHERE clause
+   * has made sure of), so each list comes back as empty, or as just the request's value.
    */
   private async candidates(request: SuggestionRequest): Promise<ProductCandidate[]> {
     const rows = await this.dataSource.query<CandidateRow[]>(
@@ -154,8 +194,11 @@ export class SuggestionsService {
               p.min_amount_fen::text AS min_amount_fen, p.max_amount_fen::text AS max_amount_fen,
               p.min_term_months, p.max_term_months, p.rate_kind,
               p.min_annual_rate::text AS min_annual_rate, p.max_annual_rate::text AS max_annual_rate,
-              p.lpr_tenor, p.min_spread_bp, p.max_spread_bp, p.eligible_regions,
-              p.eligible_industries, p.eligible_scales, p.guarantee_types, p.tags
+              p.lpr_tenor, p.min_spread_bp, p.max_spread_bp,
+              p.eligible_regions <> '{}' AS region_listed,
+              p.eligible_industries <> '{}' AS industry_listed,
+              p.eligible_scales <> '{}' AS scale_listed,
+              p.guarantee_types <> '{}' AS guarantee_listed, p.tags
          FROM products p
          JOIN banks b ON b.id = p.bank_id
         WHERE p.active
@@ -193,10 +236,10 @@ export class SuggestionsService {
       lprTenor: row.lpr_tenor,
       minSpreadBp: row.min_spread_bp,
       maxSpreadBp: row.max_spread_bp,
-      eligibleRegions: row.eligible_regions,
-      eligibleIndustries: row.eligible_industries,
-      eligibleScales: row.eligible_scales,
-      guaranteeTypes: row.guarantee_types,
+      eligibleRegions: row.region_listed ? [request.regionCode] : [],
+      eligibleIndustries: row.industry_listed ? [request.industry] : [],
+      eligibleScales: row.scale_listed ? [request.scale] : [],
+      guaranteeTypes: row.guarantee_listed ? [request.guaranteeOffered] : [],
       tags: row.tags,
     }));
   }
