@@ -380,22 +380,38 @@ function withPrior(observed: Decimal, observations: number): Decimal {
     .div(observations + PRIOR_WEIGHT);
 }
 
+/** The product tags that speak to a request, in the order their reasons are listed. */
+const TAG_RULES: readonly {
+  tag: string;
+  applies: (request: SuggestionRequest) => boolean;
+  reason: Reason;
+}[] = [
+  {
+    tag: 'specialized',
+    applies: (request) => request.enterpriseTags.includes('specialized'),
+    reason: { code: 'TAG_SPECIALIZED', message: '专精特新企业，匹配专精特新专属产品' },
+  },
+  {
+    tag: 'key50',
+    applies: (request) => request.enterpriseTags.includes('key50'),
+    reason: { code: 'TAG_KEY50', message: '“双50”重点企业，匹配重点企业专属产品' },
+  },
+  {
+    tag: 'first_loan',
+    applies: (request) => !request.enterpriseHasLoan,
+    reason: { code: 'TAG_FIRST_LOAN', message: '企业尚无放款记录，适用首贷产品' },
+  },
+  {
+    tag: 'credit_loan',
+    applies: (request) => request.guaranteeOffered === 'credit',
+    reason: { code: 'TAG_CREDIT_LOAN', message: '企业以信用方式申请，适用信用贷产品' },
+  },
+];
+
 function tagReasons(request: SuggestionRequest, product: ProductCandidate): Reason[] {
-  const reasons: Reason[] = [];
-  const tags = new Set(product.tags);
-  if (tags.has('specialized') && request.enterpriseTags.includes('specialized')) {
-    reasons.push({ code: 'TAG_SPECIALIZED', message: '专精特新企业，匹配专精特新专属产品' });
-  }
-  if (tags.has('key50') && request.enterpriseTags.includes('key50')) {
-    reasons.push({ code: 'TAG_KEY50', message: '“双50”重点企业，匹配重点企业专属产品' });
-  }
-  if (tags.has('first_loan') && !request.enterpriseHasLoan) {
-    reasons.push({ code: 'TAG_FIRST_LOAN', message: '企业尚无放款记录，适用首贷产品' });
-  }
-  if (tags.has('credit_loan') && request.guaranteeOffered === 'credit') {
-    reasons.push({ code: 'TAG_CREDIT_LOAN', message: '企业以信用方式申请，适用信用贷产品' });
-  }
-  return reasons;
+  return TAG_RULES.filter((rule) => product.tags.includes(rule.tag) && rule.applies(request)).map(
+    (rule) => ({ ...rule.reason }),
+  );
 }
 
 const EMPTY_RECORD = (bankId: string): BankRecord => ({
@@ -563,6 +579,8 @@ export function rankSuggestionPage(
     };
   });
   const term = BigInt(request.termMonths);
+  // Which tags fit depends on the request alone, so each candidate only looks its tags up.
+  const fittingTags = TAG_RULES.filter((rule) => rule.applies(request)).map((rule) => rule.tag);
   const partsOf = (candidate: ProductCandidate): Record<ScorePart, number> => ({
     amountFit: roundedCentrality(request.amountFen, candidate.minAmountFen, candidate.maxAmountFen),
     termFit: roundedCentrality(
@@ -570,7 +588,7 @@ export function rankSuggestionPage(
       BigInt(candidate.minTermMonths),
       BigInt(candidate.maxTermMonths),
     ),
-    tagFit: tagReasons(request, candidate).length > 0 ? PLACES_SCALE : 0,
+    tagFit: candidate.tags.some((tag) => fittingTags.includes(tag)) ? PLACES_SCALE : 0,
     ...bankPartsOf(candidate.bankId),
   });
   const scoreOf = (parts: Record<ScorePart, number>): number => {
