@@ -9,6 +9,7 @@ import {
   type ExistingMatch,
   markedMatches,
   type ProductCandidate,
+  rankSuggestionPage,
   rankSuggestions,
   roundedCentrality,
   SCORE_PARTS,
@@ -443,6 +444,32 @@ describe('suggestion score', () => {
       'poor',
     ]);
     expect(ranked[1].reasons.map((reason) => reason.code)).toContain('BANK_LITTLE_HISTORY');
+  });
+
+  it('pages the ranking after a rank key, whether or not that key is still in the list', () => {
+    const input = {
+      request: REQUEST,
+      candidates: CANDIDATES,
+      records: RECORDS,
+      existingMatches: EXISTING,
+      quotes: QUOTES,
+    };
+    const whole = rankSuggestions(input);
+    expect(whole.length).toBeGreaterThan(2);
+    const first = rankSuggestionPage(input, { after: null, limit: 2 });
+    expect(first.items.map((item) => item.suggestion)).toEqual(whole.slice(0, 2));
+    expect(first.items.map((item) => item.rank)).toEqual([1, 2]);
+    expect(first.hasMore).toBe(true);
+    const rest = rankSuggestionPage(input, { after: first.items[1].key, limit: 100 });
+    expect(rest.items.map((item) => item.suggestion)).toEqual(whole.slice(2));
+    expect(rest.items[0].rank).toBe(3);
+    expect(rest.hasMore).toBe(false);
+    // A key that fell out of the list (a product deactivated meanwhile) still places the page:
+    // just after the first item, a product id sorting after its own starts at the second.
+    const gone = { ...first.items[0].key, productId: `${first.items[0].key.productId}~` };
+    const after = rankSuggestionPage(input, { after: gone, limit: 1 });
+    expect(after.items.map((item) => item.rank)).toEqual([2]);
+    expect(after.items[0].suggestion).toEqual(whole[1]);
   });
 
   it('gives the first_loan tag no credit once the enterprise has been funded', () => {
