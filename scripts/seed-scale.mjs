@@ -156,7 +156,9 @@ const STEPS = [
     (o) => `
       ALTER TABLE matches DISABLE TRIGGER matches_bank_request_stakes,
                           DISABLE TRIGGER matches_matchmaking_rollups_insert,
-                          DISABLE TRIGGER matches_matchmaking_rollups_update;
+                          DISABLE TRIGGER matches_matchmaking_rollups_update,
+                          DISABLE TRIGGER matches_record_days_insert,
+                          DISABLE TRIGGER matches_record_days_update;
       INSERT INTO matches (request_id, bank_id, product_id, status, president_id, officer_id,
                            dispatched_by, dispatched_at, response_due_at, accepted_at,
                            approved_at, approved_amount_fen, annual_rate, approved_term_months,
@@ -204,12 +206,15 @@ const STEPS = [
         JOIN seed_banks b ON b.i = ((hashint8(m.i) & 2147483647) + m.k * 3) % ${o.banks};`,
   ],
   [
-    'roll-ups (inbox stakes, matchmaking figures)',
+    'roll-ups (inbox stakes, matchmaking figures, bank records)',
     () => `
       ALTER TABLE matches ENABLE TRIGGER matches_bank_request_stakes,
                           ENABLE TRIGGER matches_matchmaking_rollups_insert,
-                          ENABLE TRIGGER matches_matchmaking_rollups_update;
-      SELECT matchmaking_rollups_rebuild();`,
+                          ENABLE TRIGGER matches_matchmaking_rollups_update,
+                          ENABLE TRIGGER matches_record_days_insert,
+                          ENABLE TRIGGER matches_record_days_update;
+      SELECT matchmaking_rollups_rebuild();
+      SELECT bank_record_days_rebuild();`,
   ],
   [
     'turnover fund and its uses',

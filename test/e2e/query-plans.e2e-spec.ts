@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { listSql } from '../../src/modules/matching/request-list.js';
+import {
+  BANK_RECORDS_SQL,
+  bankRecordParameters,
+} from '../../src/modules/suggestions/bank-records.js';
 import { bearer, createTestApp, login, Session, TestApp } from '../support/app.js';
 
 interface SeedResult {
@@ -34,6 +38,16 @@ function seqScans(plan: Record<string, unknown>): string[] {
       : [];
   const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
   return [...own, ...children.flatMap(seqScans)];
+}
+
+/** Every plan node's type with the index it reads, if any ("Index Only Scan on x_idx"). */
+function indexReads(plan: Record<string, unknown>): string[] {
+  const own =
+    typeof plan['Index Name'] === 'string'
+      ? [`${plan['Node Type'] as string} on ${plan['Index Name']}`]
+      : [];
+  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
+  return [...own, ...children.flatMap(indexReads)];
 }
 
 /**
@@ -99,12 +113,16 @@ describe('query plans of the hot paths on scale data', () => {
     await testApp?.close();
   }, 300_000);
 
-  async function explain(sql: string, parameters: unknown[]): Promise<string[]> {
+  async function plan(sql: string, parameters: unknown[]): Promise<Record<string, unknown>> {
     const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
       `EXPLAIN (FORMAT JSON) ${sql}`,
       parameters,
     );
-    return seqScans(rows[0]['QUERY PLAN'][0].Plan);
+    return rows[0]['QUERY PLAN'][0].Plan;
+  }
+
+  async function explain(sql: string, parameters: unknown[]): Promise<string[]> {
+    return seqScans(await plan(sql, parameters));
   }
 
   it('reads a request by id, with the caller and the access check, through indexes', async () => {
@@ -140,6 +158,16 @@ describe('query plans of the hot paths on scale data', () => {
         read(new Date(Date.now() - 200 * 86_400_000), officerRequestId),
       ),
     ).toEqual([]);
+  });
+
+  it("reads every bank's suggestion record from its day rows and the accept-time index", async () => {
+    const banks = (await client.query<{ id: string }>('SELECT id FROM banks')).rows.map(
+      (row) => row.id,
+    );
+    const recordPlan = await plan(BANK_RECORDS_SQL, bankRecordParameters(banks, new Date()));
+    expect(seqScans(recordPlan)).toEqual([]);
+    // The median walks each bank's accept times in the index alone, never the window's matches.
+    expect(indexReads(recordPlan)).toContain('Index Only Scan on matches_bank_accept_ms_idx');
   });
 
   it('serves each hot route without a sequential scan on any scale table', async () => {

@@ -20,6 +20,7 @@ const api = (path: string): string => `/api/v1${path}`;
 interface SuggestionItem {
   rank: number;
   bankId: string;
+  bankName: string;
   productId: string;
   productName: string;
   minAnnualRate: string | null;
@@ -151,11 +152,36 @@ describe('financing request suggestions (推荐对接)', () => {
     products[key] = response.body.id as string;
   }
 
-  function suggestions(session: Session, id = requestId) {
+  function suggestions(session: Session, id = requestId, query: Record<string, string> = {}) {
     return testApp
       .http()
       .get(api(`/financing-requests/${id}/suggestions`))
+      .query(query)
       .set(...bearer(session));
+  }
+
+  /** Every page of `limit` from the first, following nextCursor to the end. */
+  async function allPages(limit: number): Promise<{ pages: number; items: SuggestionItem[] }> {
+    const items: SuggestionItem[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: Record<string, string> = { limit: String(limit) };
+      if (cursor !== null) {
+        query.cursor = cursor;
+      }
+      const response = await suggestions(sessions.admin, requestId, query);
+      expect(response.status).toBe(200);
+      const page = response.body.items as SuggestionItem[];
+      expect(page.length).toBeLessThanOrEqual(limit);
+      items.push(...page);
+      cursor = response.body.nextCursor as string | null;
+      pages += 1;
+      if (cursor !== null) {
+        expect(page).toHaveLength(limit);
+      }
+    } while (cursor !== null);
+    return { pages, items };
   }
 
   beforeAll(async () => {
@@ -291,6 +317,7 @@ describe('financing request suggestions (推荐对接)', () => {
     const response = await suggestions(sessions.admin);
     expect(response.status).toBe(200);
     expect(response.body.requestId).toBe(requestId);
+    expect(response.body.nextCursor).toBeNull();
     expect(response.body.weights).toEqual({
       amountFit: '0.20',
       termFit: '0.15',
@@ -469,5 +496,100 @@ describe('financing request suggestions (推荐对接)', () => {
       .get(api('/financing-requests/not-a-uuid/suggestions'))
       .set(...bearer(sessions.admin));
     expect(response.status).toBe(400);
+  });
+
+  it('pages through the ranking: the pages in order are the whole ranking, ranks kept', async () => {
+    const full = (await suggestions(sessions.admin)).body.items as SuggestionItem[];
+    const byOne = await allPages(1);
+    expect(byOne.pages).toBe(3);
+    expect(byOne.items).toEqual(full);
+    expect(byOne.items.map((item) => item.rank)).toEqual([1, 2, 3]);
+  });
+
+  it('pages a ranking longer than one page, equal scores in bank, product, id order', async () => {
+    // 150 copies of the three eligible products (ids from the database): some share a name, so
+    // equal scores fall back to the product id; a wider amount range moves some scores.
+    const [original] = await dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM products',
+    );
+    await dataSource.query(
+      `INSERT INTO products (bank_id, name, category, min_amount_fen, max_amount_fen,
+              min_term_months, max_term_months, rate_kind, min_annual_rate, max_annual_rate,
+              lpr_tenor, min_spread_bp, max_spread_bp, eligible_regions, eligible_industries,
+              eligible_scales, guarantee_types, tags, active)
+       SELECT p.bank_id, p.name || '-copy-' || (n % 7), p.category, p.min_amount_fen,
+              p.max_amount_fen + (n % 3) * 100000000, p.min_term_months, p.max_term_months,
+              p.rate_kind, p.min_annual_rate, p.max_annual_rate, p.lpr_tenor, p.min_spread_bp,
+              p.max_spread_bp, p.eligible_regions, p.eligible_industries, p.eligible_scales,
+              p.guarantee_types, p.tags, p.active
+         FROM products p CROSS JOIN generate_series(1, 50) AS n
+        WHERE p.id = ANY($1::uuid[])`,
+      [[products['专精特新贷'], products['信用快贷'], products['流动资金贷']]],
+    );
+    try {
+      const byHundred = await allPages(100);
+      expect(byHundred.pages).toBe(2);
+      expect(byHundred.items).toHaveLength(153);
+      expect(byHundred.items.map((item) => item.rank)).toEqual(
+        Array.from({ length: 153 }, (_, index) => index + 1),
+      );
+      const order = (left: SuggestionItem, right: SuggestionItem): number =>
+        Number(right.score.replace('.', '')) - Number(left.score.replace('.', '')) ||
+        (left.bankName < right.bankName ? -1 : left.bankName > right.bankName ? 1 : 0) ||
+        (left.productName < right.productName
+          ? -1
+          : left.productName > right.productName
+            ? 1
+            : 0) ||
+        (left.productId < right.productId ? -1 : left.productId > right.productId ? 1 : 0);
+      expect([...byHundred.items].sort(order)).toEqual(byHundred.items);
+      expect(new Set(byHundred.items.map((item) => item.score)).size).toBeGreaterThan(3);
+      // The default page is the first 20, and small pages join up to the same ranking.
+      const first = await suggestions(sessions.admin);
+      expect(first.body.items).toEqual(byHundred.items.slice(0, 20));
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const bySeven = await allPages(7);
+      expect(bySeven.pages).toBe(22);
+      expect(bySeven.items).toEqual(byHundred.items);
+    } finally {
+      await dataSource.query("DELETE FROM products WHERE name LIKE '%-copy-%'");
+    }
+    const [after] = await dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM products',
+    );
+    expect(after.count).toBe(original.count);
+  });
+
+  it('refuses a cursor that is not one of this list with 400', async () => {
+    const forged = (keys: unknown[]): string =>
+      Buffer.from(JSON.stringify(keys), 'utf8').toString('base64url');
+    for (const cursor of [
+      'not a cursor',
+      forged(['0.5000', 'a', 'b']),
+      forged(['0.5000', 'a', 'b', 'not-a-uuid']),
+      forged(['high', 'a', 'b', products['信用快贷']]),
+      forged([0.5, 'a', 'b', products['信用快贷']]),
+    ]) {
+      const response = await suggestions(sessions.admin, requestId, { cursor });
+      expect({ cursor, status: response.status, code: response.body.code as unknown }).toEqual({
+        cursor,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+  });
+
+  it('takes a limit from 1 to 100 and refuses others with 400', async () => {
+    for (const limit of ['1', '100']) {
+      expect((await suggestions(sessions.admin, requestId, { limit })).status).toBe(200);
+    }
+    for (const limit of ['0', '101', '-1', '2.5', 'ten']) {
+      const response = await suggestions(sessions.admin, requestId, { limit });
+      expect({ limit, status: response.status, code: response.body.code as unknown }).toEqual({
+        limit,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
   });
 });

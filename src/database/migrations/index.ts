@@ -10,6 +10,7 @@ import { MatchmakingRollups1764301450000 } from './1764301450000-matchmaking-rol
 import { TurnoverMoneyMove1764301500000 } from './1764301500000-turnover-money-move.js';
 import { TurnoverMoneyMoveStatic1764301540000 } from './1764301540000-turnover-money-move-static.js';
 import { RollupsBulkRebuild1764301600000 } from './1764301600000-rollups-bulk-rebuild.js';
+import { BankRecordDays1764301650000 } from './1764301650000-bank-record-days.js';
 import { AuditInsertCheck1764301670000 } from './1764301670000-audit-insert-check.js';
 
 /** Every migration in order. Listed explicitly so the app, the CLI and the tests agree. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   TurnoverMoneyMove1764301500000,
   TurnoverMoneyMoveStatic1764301540000,
   RollupsBulkRebuild1764301600000,
+  BankRecordDays1764301650000,
   AuditInsertCheck1764301670000,
 ];

@@ -9,7 +9,9 @@ import {
   type ExistingMatch,
   markedMatches,
   type ProductCandidate,
+  rankSuggestionPage,
   rankSuggestions,
+  roundedCentrality,
   SCORE_PARTS,
   SCORE_WEIGHTS,
   type SuggestionRequest,
@@ -444,6 +446,32 @@ describe('suggestion score', () => {
     expect(ranked[1].reasons.map((reason) => reason.code)).toContain('BANK_LITTLE_HISTORY');
   });
 
+  it('pages the ranking after a rank key, whether or not that key is still in the list', () => {
+    const input = {
+      request: REQUEST,
+      candidates: CANDIDATES,
+      records: RECORDS,
+      existingMatches: EXISTING,
+      quotes: QUOTES,
+    };
+    const whole = rankSuggestions(input);
+    expect(whole.length).toBeGreaterThan(2);
+    const first = rankSuggestionPage(input, { after: null, limit: 2 });
+    expect(first.items.map((item) => item.suggestion)).toEqual(whole.slice(0, 2));
+    expect(first.items.map((item) => item.rank)).toEqual([1, 2]);
+    expect(first.hasMore).toBe(true);
+    const rest = rankSuggestionPage(input, { after: first.items[1].key, limit: 100 });
+    expect(rest.items.map((item) => item.suggestion)).toEqual(whole.slice(2));
+    expect(rest.items[0].rank).toBe(3);
+    expect(rest.hasMore).toBe(false);
+    // A key that fell out of the list (a product deactivated meanwhile) still places the page:
+    // just after the first item, a product id sorting after its own starts at the second.
+    const gone = { ...first.items[0].key, productId: `${first.items[0].key.productId}~` };
+    const after = rankSuggestionPage(input, { after: gone, limit: 1 });
+    expect(after.items.map((item) => item.rank)).toEqual([2]);
+    expect(after.items[0].suggestion).toEqual(whole[1]);
+  });
+
   it('gives the first_loan tag no credit once the enterprise has been funded', () => {
     const firstLoan = product({ productId: 'first', tags: ['first_loan'] });
     const score = (hasLoan: boolean): string =>
@@ -463,5 +491,47 @@ describe('suggestion score', () => {
       centrality(new Decimal(value), new Decimal(10), new Decimal(30)).toFixed();
     expect([at(20), at(15), at(10), at(30), at(25)]).toEqual(['1', '0.5', '0', '0', '0.5']);
     expect(centrality(new Decimal(7), new Decimal(7), new Decimal(7)).toFixed()).toBe('1');
+  });
+
+  it('rounds centrality in integers exactly as decimal.js rounds it, ties and bounds included', () => {
+    const decimal = (value: bigint, min: bigint, max: bigint): number =>
+      centrality(
+        new Decimal(value.toString()),
+        new Decimal(min.toString()),
+        new Decimal(max.toString()),
+      )
+        .toDecimalPlaces(4)
+        .times(10_000)
+        .toNumber();
+    // Ties at x.xxxx5 (half-up), both bounds, a single-value range, fen amounts of 10^13.
+    const cases: [bigint, bigint, bigint][] = [
+      [20n, 10n, 30n],
+      [11n, 10n, 30n],
+      [10n, 10n, 30n],
+      [30n, 10n, 30n],
+      [7n, 7n, 7n],
+      [100_001n, 0n, 400_000n],
+      [99_999n, 0n, 400_000n],
+      [1n, 0n, 3n],
+      [5_000_000_000_000n, 1n, 9_999_999_999_999n],
+    ];
+    let seed = 42;
+    const next = (bound: number): bigint => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return BigInt(seed % bound);
+    };
+    for (let index = 0; index < 2_000; index += 1) {
+      const min = next(1_000_000) * (index % 2 === 0 ? 1n : 1_000_000n);
+      const max = min + next(3_000_000) + 1n;
+      cases.push([min + ((max - min) * next(1_000)) / 999n, min, max]);
+    }
+    for (const [value, min, max] of cases) {
+      expect({ value, min, max, fit: roundedCentrality(value, min, max) }).toEqual({
+        value,
+        min,
+        max,
+        fit: decimal(value, min, max),
+      });
+    }
   });
 });

@@ -177,17 +177,86 @@ function percent(rate: string): string {
   return `${new Decimal(rate).times(100).toFixed()}%`;
 }
 
-function eligibleBy(
-  list: readonly string[],
-  value: string,
-  code: string,
-  any: string,
-  listed: string,
-): Reason | null {
-  if (list.length === 0) {
-    return { code, message: any };
+/** The reason a passed list filter gives: an empty list restricts nothing. */
+function eligibleBy(list: readonly string[], code: string, any: string, listed: string): Reason {
+  return { code, message: list.length === 0 ? any : listed };
+}
+
+/** A product's effective rate today with what its reasons say about it, computed once per terms. */
+interface RateReasons {
+  minAnnualRate: string | null;
+  maxAnnualRate: string | null;
+  min: Decimal | null;
+  minPercent: string | null;
+  range: string | null;
+}
+
+function rateReasons(
+  terms: ProductRateTerms,
+  quotes: ReadonlyMap<LprTenor, LprQuote>,
+): RateReasons {
+  const rate = effectiveRate(terms, quotes);
+  const { minAnnualRate, maxAnnualRate } = rate;
+  return {
+    minAnnualRate,
+    maxAnnualRate,
+    min: minAnnualRate === null ? null : new Decimal(minAnnualRate),
+    minPercent: minAnnualRate === null ? null : percent(minAnnualRate),
+    range:
+      minAnnualRate === null || maxAnnualRate === null
+        ? null
+        : `产品年利率 ${percent(minAnnualRate)}–${percent(maxAnnualRate)}`,
+  };
+}
+
+/** `compute` once per key: many candidates share a bank, a range or rate terms. */
+function memo<V>(compute: (key: string) => V): (key: string) => V {
+  const values = new Map<string, V>();
+  return (key) => {
+    let value = values.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      values.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** The first hard filter the product fails, or null; no text is built (every candidate runs it). */
+function failedFilter(
+  request: SuggestionRequest,
+  product: ProductCandidate,
+  rate: RateReasons,
+): string | null {
+  if (!product.active) {
+    return 'PRODUCT_INACTIVE';
   }
-  return list.includes(value) ? { code, message: listed } : null;
+  if (request.amountFen < product.minAmountFen || request.amountFen > product.maxAmountFen) {
+    return 'AMOUNT_OUT_OF_RANGE';
+  }
+  if (request.termMonths < product.minTermMonths || request.termMonths > product.maxTermMonths) {
+    return 'TERM_OUT_OF_RANGE';
+  }
+  const lists: [readonly string[], string, string][] = [
+    [product.eligibleRegions, request.regionCode, 'REGION_NOT_ELIGIBLE'],
+    [product.eligibleIndustries, request.industry, 'INDUSTRY_NOT_ELIGIBLE'],
+    [product.eligibleScales, request.scale, 'SCALE_NOT_ELIGIBLE'],
+    [product.guaranteeTypes, request.guaranteeOffered, 'GUARANTEE_NOT_ACCEPTED'],
+  ];
+  for (const [list, value, failed] of lists) {
+    if (list.length > 0 && !list.includes(value)) {
+      return failed;
+    }
+  }
+  if (request.rateCeiling !== null) {
+    if (rate.minAnnualRate === null) {
+      return 'RATE_UNKNOWN';
+    }
+    if (rate.min === null || rate.min.gt(new Decimal(request.rateCeiling))) {
+      return 'RATE_ABOVE_CEILING';
+    }
+  }
+  return null;
 }
 
 /** The hard filters, with the reason each one passed. */
@@ -195,15 +264,12 @@ export function checkEligibility(
   request: SuggestionRequest,
   product: ProductCandidate,
   quotes: ReadonlyMap<LprTenor, LprQuote>,
+  rateOf: (terms: ProductRateTerms) => RateReasons = (terms) => rateReasons(terms, quotes),
 ): Eligibility {
-  if (!product.active) {
-    return { eligible: false, failed: 'PRODUCT_INACTIVE' };
-  }
-  if (request.amountFen < product.minAmountFen || request.amountFen > product.maxAmountFen) {
-    return { eligible: false, failed: 'AMOUNT_OUT_OF_RANGE' };
-  }
-  if (request.termMonths < product.minTermMonths || request.termMonths > product.maxTermMonths) {
-    return { eligible: false, failed: 'TERM_OUT_OF_RANGE' };
+  const rate = rateOf(product);
+  const failed = failedFilter(request, product, rate);
+  if (failed !== null) {
+    return { eligible: false, failed };
   }
   const reasons: Reason[] = [
     {
@@ -217,63 +283,37 @@ export function checkEligibility(
   ];
   const region = eligibleBy(
     product.eligibleRegions,
-    request.regionCode,
     'REGION_ELIGIBLE',
     '产品不限地区',
     '企业所在地区在产品适用范围内',
   );
-  if (region === null) {
-    return { eligible: false, failed: 'REGION_NOT_ELIGIBLE' };
-  }
   const industry = eligibleBy(
     product.eligibleIndustries,
-    request.industry,
     'INDUSTRY_ELIGIBLE',
     '产品不限行业',
     '企业所属行业在产品适用范围内',
   );
-  if (industry === null) {
-    return { eligible: false, failed: 'INDUSTRY_NOT_ELIGIBLE' };
-  }
   const scale = eligibleBy(
     product.eligibleScales,
-    request.scale,
     'SCALE_ELIGIBLE',
     '产品不限企业规模',
     '企业规模在产品适用范围内',
   );
-  if (scale === null) {
-    return { eligible: false, failed: 'SCALE_NOT_ELIGIBLE' };
-  }
   const guarantee = eligibleBy(
     product.guaranteeTypes,
-    request.guaranteeOffered,
     'GUARANTEE_ACCEPTED',
     '产品未限定担保方式',
     `产品接受${GUARANTEE_LABELS[request.guaranteeOffered]}担保方式`,
   );
-  if (guarantee === null) {
-    return { eligible: false, failed: 'GUARANTEE_NOT_ACCEPTED' };
-  }
   reasons.push(region, industry, scale, guarantee);
 
-  const rate = effectiveRate(product, quotes);
   if (request.rateCeiling !== null) {
-    if (rate.minAnnualRate === null) {
-      return { eligible: false, failed: 'RATE_UNKNOWN' };
-    }
-    if (new Decimal(rate.minAnnualRate).gt(new Decimal(request.rateCeiling))) {
-      return { eligible: false, failed: 'RATE_ABOVE_CEILING' };
-    }
     reasons.push({
       code: 'RATE_WITHIN_CEILING',
-      message: `产品最低年利率 ${percent(rate.minAnnualRate)} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
+      message: `产品最低年利率 ${rate.minPercent} 不高于企业可接受的 ${percent(request.rateCeiling)}`,
     });
-  } else if (rate.minAnnualRate !== null && rate.maxAnnualRate !== null) {
-    reasons.push({
-      code: 'RATE_RANGE',
-      message: `产品年利率 ${percent(rate.minAnnualRate)}–${percent(rate.maxAnnualRate)}`,
-    });
+  } else if (rate.range !== null) {
+    reasons.push({ code: 'RATE_RANGE', message: rate.range });
   }
   return {
     eligible: true,
@@ -297,6 +337,41 @@ export function centrality(value: Decimal, min: Decimal, max: Decimal): Decimal 
   return clampUnit(new Decimal(1).minus(value.minus(middle).abs().div(half)));
 }
 
+const PLACES_SCALE = 10 ** SCORE_PLACES;
+
+/**
+ * centrality rounded half-up to 4 places, in ten-thousandths, in integers: 1 − |2v − min − max|
+ * / (max − min) is a ratio of integers, whose distance to a rounding tie is either 0 or at least
+ * 1 / (20 000 × (max − min)), far above decimal.js's 40 digits, so both round alike.
+ */
+export function roundedCentrality(value: bigint, min: bigint, max: bigint): number {
+  if (min === max) {
+    return PLACES_SCALE;
+  }
+  const span = max - min;
+  const offset = 2n * value - min - max;
+  const distance = offset < 0n ? -offset : offset;
+  if (distance >= span) {
+    return 0;
+  }
+  const scale = BigInt(PLACES_SCALE);
+  return Number(((span - distance) * scale * 2n + span) / (2n * span));
+}
+
+/** Ten-thousandths as the 4-place decimal string the API shows ("0.7325"). */
+function fourPlaces(tenThousandths: number): string {
+  const whole = Math.trunc(tenThousandths / PLACES_SCALE);
+  return `${whole}.${String(tenThousandths % PLACES_SCALE).padStart(SCORE_PLACES, '0')}`;
+}
+
+/** Each weight in hundredths (every weight has two decimals). */
+const WEIGHT_HUNDREDTHS = Object.fromEntries(
+  Object.entries(SCORE_WEIGHTS).map(([part, weight]) => [
+    part,
+    new Decimal(weight).times(100).toNumber(),
+  ]),
+) as Record<ScorePart, number>;
+
 /** (n × observed + k × prior) / (n + k): a few observations move the part only a little. */
 function withPrior(observed: Decimal, observations: number): Decimal {
   return observed
@@ -305,22 +380,38 @@ function withPrior(observed: Decimal, observations: number): Decimal {
     .div(observations + PRIOR_WEIGHT);
 }
 
+/** The product tags that speak to a request, in the order their reasons are listed. */
+const TAG_RULES: readonly {
+  tag: string;
+  applies: (request: SuggestionRequest) => boolean;
+  reason: Reason;
+}[] = [
+  {
+    tag: 'specialized',
+    applies: (request) => request.enterpriseTags.includes('specialized'),
+    reason: { code: 'TAG_SPECIALIZED', message: '专精特新企业，匹配专精特新专属产品' },
+  },
+  {
+    tag: 'key50',
+    applies: (request) => request.enterpriseTags.includes('key50'),
+    reason: { code: 'TAG_KEY50', message: '“双50”重点企业，匹配重点企业专属产品' },
+  },
+  {
+    tag: 'first_loan',
+    applies: (request) => !request.enterpriseHasLoan,
+    reason: { code: 'TAG_FIRST_LOAN', message: '企业尚无放款记录，适用首贷产品' },
+  },
+  {
+    tag: 'credit_loan',
+    applies: (request) => request.guaranteeOffered === 'credit',
+    reason: { code: 'TAG_CREDIT_LOAN', message: '企业以信用方式申请，适用信用贷产品' },
+  },
+];
+
 function tagReasons(request: SuggestionRequest, product: ProductCandidate): Reason[] {
-  const reasons: Reason[] = [];
-  const tags = new Set(product.tags);
-  if (tags.has('specialized') && request.enterpriseTags.includes('specialized')) {
-    reasons.push({ code: 'TAG_SPECIALIZED', message: '专精特新企业，匹配专精特新专属产品' });
-  }
-  if (tags.has('key50') && request.enterpriseTags.includes('key50')) {
-    reasons.push({ code: 'TAG_KEY50', message: '“双50”重点企业，匹配重点企业专属产品' });
-  }
-  if (tags.has('first_loan') && !request.enterpriseHasLoan) {
-    reasons.push({ code: 'TAG_FIRST_LOAN', message: '企业尚无放款记录，适用首贷产品' });
-  }
-  if (tags.has('credit_loan') && request.guaranteeOffered === 'credit') {
-    reasons.push({ code: 'TAG_CREDIT_LOAN', message: '企业以信用方式申请，适用信用贷产品' });
-  }
-  return reasons;
+  return TAG_RULES.filter((rule) => product.tags.includes(rule.tag) && rule.applies(request)).map(
+    (rule) => ({ ...rule.reason }),
+  );
 }
 
 const EMPTY_RECORD = (bankId: string): BankRecord => ({
@@ -425,92 +516,194 @@ function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-/**
- * Filters the candidates and ranks the rest (see the top of this file). Pure: everything it
- * needs comes in as plain values.
- */
-export function rankSuggestions(input: {
+/** A suggestion's place in the ranking: score (ten-thousandths) descending, then the names and id. */
+export interface RankKey {
+  score: number;
+  bankName: string;
+  productName: string;
+  productId: string;
+}
+
+function compareRank(left: RankKey, right: RankKey): number {
+  return (
+    right.score - left.score ||
+    compareText(left.bankName, right.bankName) ||
+    compareText(left.productName, right.productName) ||
+    compareText(left.productId, right.productId)
+  );
+}
+
+export interface RankingInput {
   request: SuggestionRequest;
   candidates: readonly ProductCandidate[];
   records: readonly BankRecord[];
   existingMatches: readonly ExistingMatch[];
   quotes: ReadonlyMap<LprTenor, LprQuote>;
-}): ScoredSuggestion[] {
+}
+
+export interface RankedPage {
+  /** The page, best first, each with its rank in the whole ranking (1 = best). */
+  items: { rank: number; key: RankKey; suggestion: ScoredSuggestion }[];
+  /** More suggestions rank after the page's last one. */
+  hasMore: boolean;
+}
+
+/**
+ * Filters the candidates and ranks the rest (see the top of this file), then explains one page:
+ * the `limit` suggestions ranked right after `after` (from the best when null). Every candidate
+ * is filtered and scored in integers; reasons and rates are written out only for the page, since
+ * writing them for a thousand candidates cost more than ranking them. Pure: everything it needs
+ * comes in as plain values.
+ */
+export function rankSuggestionPage(
+  input: RankingInput,
+  page: { after: RankKey | null; limit: number },
+): RankedPage {
   const { request, quotes } = input;
   const records = new Map(input.records.map((record) => [record.bankId, record]));
   const marked = markedMatches(input.existingMatches);
-  const amount = new Decimal(request.amountFen.toString());
-  const scored: { suggestion: ScoredSuggestion; value: Decimal }[] = [];
+  // A thousand candidates share twenty banks and a few rate terms: each is worked out once.
+  // The parts are then summed in integers (ten-thousandths × hundredths), exact as decimal.js
+  // would be, because decimal.js per candidate was most of the route's time.
+  const candidatesByKey = new Map<string, ProductCandidate>();
+  const rateOf = memo((key) => rateReasons(candidatesByKey.get(key) as ProductCandidate, quotes));
+  const bankOf = memo((bankId) => recordParts(records.get(bankId) ?? EMPTY_RECORD(bankId)));
+  const tenThousandths = (value: Decimal): number =>
+    value.toDecimalPlaces(SCORE_PLACES).times(PLACES_SCALE).toNumber();
+  const bankPartsOf = memo((bankId) => {
+    const bank = bankOf(bankId);
+    return {
+      acceptanceSpeed: tenThousandths(bank.acceptanceSpeed),
+      successShare: tenThousandths(bank.successShare),
+      load: tenThousandths(bank.load),
+    };
+  });
+  const term = BigInt(request.termMonths);
+  // Which tags fit depends on the request alone, so each candidate only looks its tags up.
+  const fittingTags = TAG_RULES.filter((rule) => rule.applies(request)).map((rule) => rule.tag);
+  const partsOf = (candidate: ProductCandidate): Record<ScorePart, number> => ({
+    amountFit: roundedCentrality(request.amountFen, candidate.minAmountFen, candidate.maxAmountFen),
+    termFit: roundedCentrality(
+      term,
+      BigInt(candidate.minTermMonths),
+      BigInt(candidate.maxTermMonths),
+    ),
+    tagFit: candidate.tags.some((tag) => fittingTags.includes(tag)) ? PLACES_SCALE : 0,
+    ...bankPartsOf(candidate.bankId),
+  });
+  const scoreOf = (parts: Record<ScorePart, number>): number => {
+    const millionths = SCORE_PARTS.reduce(
+      (sum, part) => sum + parts[part] * WEIGHT_HUNDREDTHS[part],
+      0,
+    );
+    // Half-up to 4 places: the sum is at most 10^6, so every step is an exact integer.
+    return Math.floor((millionths + 50) / 100);
+  };
+  const rateKeyOf = (candidate: ProductCandidate): string => {
+    const key = [
+      candidate.rateKind,
+      candidate.minAnnualRate,
+      candidate.maxAnnualRate,
+      candidate.lprTenor,
+      candidate.minSpreadBp,
+      candidate.maxSpreadBp,
+    ].join('|');
+    if (!candidatesByKey.has(key)) {
+      candidatesByKey.set(key, candidate);
+    }
+    return key;
+  };
 
+  const ranked: { key: RankKey; candidate: ProductCandidate; rateKey: string }[] = [];
   for (const candidate of input.candidates) {
-    const eligibility = checkEligibility(request, candidate, quotes);
-    if (!eligibility.eligible) {
+    const rateKey = rateKeyOf(candidate);
+    if (failedFilter(request, candidate, rateOf(rateKey)) !== null) {
       continue;
     }
-    const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
-    const bank = recordParts(record);
-    const tags = tagReasons(request, candidate);
-    const raw: Record<ScorePart, Decimal> = {
-      amountFit: centrality(
-        amount,
-        new Decimal(candidate.minAmountFen.toString()),
-        new Decimal(candidate.maxAmountFen.toString()),
-      ),
-      termFit: centrality(
-        new Decimal(request.termMonths),
-        new Decimal(candidate.minTermMonths),
-        new Decimal(candidate.maxTermMonths),
-      ),
-      tagFit: new Decimal(tags.length > 0 ? 1 : 0),
-      acceptanceSpeed: bank.acceptanceSpeed,
-      successShare: bank.successShare,
-      load: bank.load,
-    };
-    const rounded = Object.fromEntries(
-      SCORE_PARTS.map((part) => [part, raw[part].toDecimalPlaces(SCORE_PLACES)]),
-    ) as Record<ScorePart, Decimal>;
-    const score = SCORE_PARTS.reduce(
-      (sum, part) => sum.plus(rounded[part].times(SCORE_WEIGHTS[part])),
-      new Decimal(0),
-    ).toDecimalPlaces(SCORE_PLACES);
+    ranked.push({
+      candidate,
+      rateKey,
+      key: {
+        score: scoreOf(partsOf(candidate)),
+        bankName: candidate.bankName,
+        productName: candidate.productName,
+        productId: candidate.productId,
+      },
+    });
+  }
+  ranked.sort((left, right) => compareRank(left.key, right.key));
 
+  const after = page.after;
+  const start =
+    after === null ? 0 : firstIndex(ranked, (entry) => compareRank(entry.key, after) > 0);
+  const items = ranked.slice(start, start + page.limit).map((entry, index) => {
+    const { candidate, key } = entry;
+    const eligibility = checkEligibility(request, candidate, quotes, () => rateOf(entry.rateKey));
+    if (!eligibility.eligible) {
+      throw new Error(`Ranked candidate ${candidate.productId} failed ${eligibility.failed}`);
+    }
+    const record = records.get(candidate.bankId) ?? EMPTY_RECORD(candidate.bankId);
+    const bank = bankOf(candidate.bankId);
+    const parts = partsOf(candidate);
     const existing = marked.get(candidate.bankId) ?? null;
-    const reasons = [...eligibility.reasons, ...tags, ...bank.reasons];
+    const reasons = [...eligibility.reasons, ...tagReasons(request, candidate), ...bank.reasons];
     if (existing !== null) {
       reasons.push({
         code: existing.status === 'declined' ? 'EXISTING_MATCH_DECLINED' : 'EXISTING_MATCH',
         message: `该行已有本需求的对接（${STATUS_LABELS[existing.status]}）`,
       });
     }
-    scored.push({
-      value: score,
-      suggestion: {
-        candidate,
-        effectiveMinAnnualRate: eligibility.minRate,
-        effectiveMaxAnnualRate: eligibility.maxRate,
-        score: score.toFixed(SCORE_PLACES),
-        parts: Object.fromEntries(
-          SCORE_PARTS.map((part) => [part, rounded[part].toFixed(SCORE_PLACES)]),
-        ) as Record<ScorePart, string>,
-        reasons,
-        existingMatch: existing,
-        record: {
-          dispatched: record.dispatched,
-          disbursed: record.disbursed,
-          medianHoursToAccept: bank.medianHours === null ? null : bank.medianHours.toFixed(1),
-          openMatches: record.openMatches,
-          activeOfficers: record.activeOfficers,
-        },
+    const suggestion: ScoredSuggestion = {
+      candidate,
+      effectiveMinAnnualRate: eligibility.minRate,
+      effectiveMaxAnnualRate: eligibility.maxRate,
+      score: fourPlaces(key.score),
+      parts: Object.fromEntries(
+        SCORE_PARTS.map((part) => [part, fourPlaces(parts[part])]),
+      ) as Record<ScorePart, string>,
+      reasons,
+      existingMatch: existing,
+      record: {
+        dispatched: record.dispatched,
+        disbursed: record.disbursed,
+        medianHoursToAccept: bank.medianHours === null ? null : bank.medianHours.toFixed(1),
+        openMatches: record.openMatches,
+        activeOfficers: record.activeOfficers,
       },
-    });
-  }
+    };
+    return { rank: start + index + 1, key, suggestion };
+  });
+  return { items, hasMore: start + page.limit < ranked.length };
+}
 
-  scored.sort(
-    (left, right) =>
-      right.value.comparedTo(left.value) ||
-      compareText(left.suggestion.candidate.bankName, right.suggestion.candidate.bankName) ||
-      compareText(left.suggestion.candidate.productName, right.suggestion.candidate.productName) ||
-      compareText(left.suggestion.candidate.productId, right.suggestion.candidate.productId),
-  );
-  return scored.map((entry) => entry.suggestion);
+/** The first index whose entry satisfies `isAfter`, in a list where those form a suffix. */
+function firstIndex<T>(list: readonly T[], isAfter: (entry: T) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (isAfter(list[middle])) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  return low;
+}
+
+/** The whole ranking, explained (one page as long as the candidate list). */
+export function rankSuggestions(input: RankingInput): ScoredSuggestion[] {
+  return rankSuggestionPage(input, {
+    after: null,
+    limit: Math.max(input.candidates.length, 1),
+  }).items.map((item) => item.suggestion);
+}
+
+/** A rank key's score as the 4-place string the API shows, and back (null if not one). */
+export function scoreText(key: RankKey): string {
+  return fourPlaces(key.score);
+}
+
+export function parseScore(text: string): number | null {
+  return /^[01]\.\d{4}$/.test(text) ? Number(text.replace('.', '')) : null;
 }

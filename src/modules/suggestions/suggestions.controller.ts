@@ -1,13 +1,18 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentCaller } from '../../common/auth/auth.decorators.js';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
+import { PageQueryDto } from '../../common/pagination/pagination.js';
 import { SuggestionListDto } from './suggestions.dto.js';
 import { SuggestionsService } from './suggestions.service.js';
 
 const SUGGESTIONS_DESCRIPTION = [
-  'Every active product that passes the hard filters, ranked best first.',
+  'The active products that pass the hard filters, ranked best first, one page at a time',
+  "(`limit` 1–100, default 20; `cursor` = the previous page's `nextCursor`). Each item keeps",
+  'its rank in the whole ranking; the cursor is a keyset over the ranking order (score, then',
+  'the tie-break below), so the next page starts right after the last suggestion shown. A',
+  'cursor or limit that is not valid answers 400 VALIDATION_FAILED.',
   '',
   'Hard filters: amount and term within the product ranges (bounds included); the',
   "enterprise's region, industry and scale in the product's eligible lists (empty = any); the",
@@ -48,7 +53,8 @@ export class SuggestionsController {
   suggest(
     @CurrentCaller() caller: Caller,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQueryDto,
   ): Promise<SuggestionListDto> {
-    return this.suggestions.suggest(caller, id);
+    return this.suggestions.suggest(caller, id, query);
   }
 }

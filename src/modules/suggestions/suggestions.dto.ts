@@ -84,6 +84,13 @@ export class SuggestionListDto {
   @ApiProperty({ format: 'uuid' }) requestId: string;
   @ApiProperty({ type: ScoreWeightsDto }) weights: ScoreWeightsDto;
   @ApiProperty({ type: [SuggestionDto], description: 'Best first' }) items: SuggestionDto[];
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the suggestions ranked after this page; null on the last',
+  })
+  nextCursor: string | null;
 }
 
 export function toSuggestionResponse(suggestion: ScoredSuggestion, rank: number): SuggestionDto {
@@ -116,16 +123,5 @@ export function toSuggestionResponse(suggestion: ScoredSuggestion, rank: number)
       suggestion.existingMatch === null
         ? null
         : { matchId: suggestion.existingMatch.matchId, status: suggestion.existingMatch.status },
-  };
-}
-
-export function toSuggestionList(
-  requestId: string,
-  suggestions: readonly ScoredSuggestion[],
-): SuggestionListDto {
-  return {
-    requestId,
-    weights: { ...SCORE_WEIGHTS },
-    items: suggestions.map((suggestion, index) => toSuggestionResponse(suggestion, index + 1)),
   };
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProductsModule } from '../products/products.module.js';
+import { BankRecordsReader } from './bank-records.js';
 import { SuggestionsController } from './suggestions.controller.js';
 import { SuggestionsService } from './suggestions.service.js';
 
@@ -8,6 +9,6 @@ import { SuggestionsService } from './suggestions.service.js';
   // LprRatesService: the LPR in force prices LPR products against a rate ceiling.
   imports: [ProductsModule],
   controllers: [SuggestionsController],
-  providers: [SuggestionsService],
+  providers: [SuggestionsService, BankRecordsReader],
 })
 export class SuggestionsModule {}

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller.js';
 import { Role } from '../../common/auth/role.js';
-import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { toFenFromDb } from '../../common/money/money.js';
 import type { LprQuote } from '../products/effective-rate.js';
@@ -14,16 +13,23 @@ import type {
   RateKind,
 } from '../products/product.entity.js';
 import {
-  type BankRecord,
+  decodeCursor,
+  encodeCursor,
+  type PageQueryDto,
+} from '../../common/pagination/pagination.js';
+import { isUuid } from '../../common/validation/identifiers.js';
+import {
   type ExistingMatch,
+  parseScore,
   type ProductCandidate,
-  rankSuggestions,
-  RECORD_WINDOW_DAYS,
+  type RankKey,
+  rankSuggestionPage,
+  SCORE_WEIGHTS,
+  scoreText,
   type SuggestionRequest,
 } from './suggestion-score.js';
-import { SuggestionListDto, toSuggestionList } from './suggestions.dto.js';
-
-const DAY_MILLISECONDS = 86_400_000;
+import { BankRecordsReader } from './bank-records.js';
+import { SuggestionListDto, toSuggestionResponse } from './suggestions.dto.js';
 
 interface RequestRow {
   id: string;
@@ -56,38 +62,42 @@ interface CandidateRow {
   lpr_tenor: LprTenor | null;
   min_spread_bp: number | null;
   max_spread_bp: number | null;
-  eligible_regions: string[];
-  eligible_industries: string[];
-  eligible_scales: string[];
-  guarantee_types: string[];
+  region_listed: boolean;
+  industry_listed: boolean;
+  scale_listed: boolean;
+  guarantee_listed: boolean;
   tags: string[];
 }
 
-interface BankRecordRow {
-  bank_id: string;
-  dispatched: number;
-  disbursed: number;
-  accepted: number;
-  median_milliseconds: string | null;
-  open_matches: number;
-  active_officers: number;
+/** The cursor names the last suggestion of a page by its rank key: score, names, product id. */
+function decodeRankKey(cursor: string): RankKey {
+  const [score, bankName, productName, productId] = decodeCursor(cursor, 4, (key, position) =>
+    position === 0 ? parseScore(key) !== null : position === 3 ? isUuid(key) : true,
+  );
+  return { score: parseScore(score) as number, bankName, productName, productId };
 }
 
 /**
  * Ranked banks and products for one financing request (the scoring rules are in
  * suggestion-score.ts). Four reads, no writes: the request with its enterprise and existing
  * matches, the candidate products (hard filters in SQL), the LPR in force (only when an LPR
- * product is among them), and every candidate bank's record in one grouped query.
+ * product is among them), and every candidate bank's record in one statement (bank-records.ts).
  */
 @Injectable()
 export class SuggestionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly lprRates: LprRatesService,
-    private readonly clock: Clock,
+    private readonly bankRecords: BankRecordsReader,
   ) {}
 
-  async suggest(caller: Caller, requestId: string): Promise<SuggestionListDto> {
+  async suggest(
+    caller: Caller,
+    requestId: string,
+    query: PageQueryDto,
+  ): Promise<SuggestionListDto> {
+    // A bad cursor is a 400 before any read, like every other list.
+    const after = query.cursor === undefined ? null : decodeRankKey(query.cursor);
     const request = await this.loadRequest(caller, requestId);
     const suggestionRequest: SuggestionRequest = {
       amountFen: toFenFromDb(request.amount_fen),
@@ -106,16 +116,27 @@ export class SuggestionsService {
       candidates.some((candidate) => candidate.rateKind === 'lpr')
         ? this.lprRates.quotesInForce()
         : Promise.resolve(new Map<LprTenor, LprQuote>()),
-      this.bankRecords(bankIds),
+      this.bankRecords.records(bankIds),
     ]);
-    const ranked = rankSuggestions({
-      request: suggestionRequest,
-      candidates,
-      records,
-      existingMatches: request.matches,
-      quotes,
-    });
-    return toSuggestionList(request.id, ranked);
+    const page = rankSuggestionPage(
+      { request: suggestionRequest, candidates, records, existingMatches: request.matches, quotes },
+      { after, limit: query.limit },
+    );
+    const last = page.items.at(-1);
+    return {
+      requestId: request.id,
+      weights: { ...SCORE_WEIGHTS },
+      items: page.items.map((item) => toSuggestionResponse(item.suggestion, item.rank)),
+      nextCursor:
+        page.hasMore && last !== undefined
+          ? encodeCursor([
+              scoreText(last.key),
+              last.key.bankName,
+              last.key.productName,
+              last.key.productId,
+            ])
+          : null,
+    };
   }
 
   /**
@@ -159,8 +180,13 @@ export class SuggestionsService {
 
   /**
    * Active products passing every hard filter SQL can judge alone. A fixed-rate product is held
-   * to the ceiling here; an LPR product's rate depends on today's LPR, so rankSuggestions judges
-   * it (and re-checks everything, being the authority on eligibility).
+   * to the ceiling here; an LPR product's rate depends on today's LPR, so rankSuggestionPage
+   * judges it (and re-checks everything, being the authority on eligibility).
+   *
+   * The eligibility lists are judged here and not sent back: parsing a thousand rows of arrays
+   * cost more than the query. What the scoring and the reasons need of a list is whether it
+   * restricts at all and, if it does, that it holds the request's value (which the WHERE clause
+   * has made sure of), so each list comes back as empty, or as just the request's value.
    */
   private async candidates(request: SuggestionRequest): Promise<ProductCandidate[]> {
     const rows = await this.dataSource.query<CandidateRow[]>(
@@ -168,8 +194,11 @@ export class SuggestionsService {
               p.min_amount_fen::text AS min_amount_fen, p.max_amount_fen::text AS max_amount_fen,
               p.min_term_months, p.max_term_months, p.rate_kind,
               p.min_annual_rate::text AS min_annual_rate, p.max_annual_rate::text AS max_annual_rate,
-              p.lpr_tenor, p.min_spread_bp, p.max_spread_bp, p.eligible_regions,
-              p.eligible_industries, p.eligible_scales, p.guarantee_types, p.tags
+              p.lpr_tenor, p.min_spread_bp, p.max_spread_bp,
+              p.eligible_regions <> '{}' AS region_listed,
+              p.eligible_industries <> '{}' AS industry_listed,
+              p.eligible_scales <> '{}' AS scale_listed,
+              p.guarantee_types <> '{}' AS guarantee_listed, p.tags
          FROM products p
          JOIN banks b ON b.id = p.bank_id
         WHERE p.active
@@ -207,56 +236,11 @@ export class SuggestionsService {
       lprTenor: row.lpr_tenor,
       minSpreadBp: row.min_spread_bp,
       maxSpreadBp: row.max_spread_bp,
-      eligibleRegions: row.eligible_regions,
-      eligibleIndustries: row.eligible_industries,
-      eligibleScales: row.eligible_scales,
-      guaranteeTypes: row.guarantee_types,
+      eligibleRegions: row.region_listed ? [request.regionCode] : [],
+      eligibleIndustries: row.industry_listed ? [request.industry] : [],
+      eligibleScales: row.scale_listed ? [request.scale] : [],
+      guaranteeTypes: row.guarantee_listed ? [request.guaranteeOffered] : [],
       tags: row.tags,
-    }));
-  }
-
-  /**
-   * Each bank's record over the window and its load now, in one grouped query. The join keeps
-   * matches dispatched in the window plus every open match (older open ones still load the
-   * bank). The median is taken over whole milliseconds (integers, exact in a double, so the
-   * midpoint of two is exact too) and turned into hours with decimal.js.
-   */
-  private async bankRecords(bankIds: readonly string[]): Promise<BankRecord[]> {
-    if (bankIds.length === 0) {
-      return [];
-    }
-    const since = new Date(this.clock.now().getTime() - RECORD_WINDOW_DAYS * DAY_MILLISECONDS);
-    const rows = await this.dataSource.query<BankRecordRow[]>(
-      `SELECT b.id AS bank_id,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2)::int AS dispatched,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2 AND m.status = 'disbursed')::int
-                AS disbursed,
-              count(m.id) FILTER (WHERE m.dispatched_at >= $2 AND m.accepted_at IS NOT NULL)::int
-                AS accepted,
-              (percentile_cont(0.5) WITHIN GROUP (
-                 ORDER BY (extract(epoch FROM m.accepted_at - m.dispatched_at) * 1000)::bigint)
-                 FILTER (WHERE m.dispatched_at >= $2 AND m.accepted_at IS NOT NULL))::numeric::text
-                AS median_milliseconds,
-              count(m.id) FILTER (WHERE m.status IN ('dispatched', 'accepted', 'approved'))::int
-                AS open_matches,
-              (SELECT count(*)::int FROM users u
-                WHERE u.bank_id = b.id AND u.disabled_at IS NULL
-                  AND u.role IN ('bank_officer', 'bank_president')) AS active_officers
-         FROM banks b
-         LEFT JOIN matches m ON m.bank_id = b.id
-          AND (m.dispatched_at >= $2 OR m.status IN ('dispatched', 'accepted', 'approved'))
-        WHERE b.id = ANY($1::uuid[])
-        GROUP BY b.id`,
-      [bankIds, since],
-    );
-    return rows.map((row) => ({
-      bankId: row.bank_id,
-      dispatched: row.dispatched,
-      disbursed: row.disbursed,
-      accepted: row.accepted,
-      medianMillisecondsToAccept: row.median_milliseconds,
-      openMatches: row.open_matches,
-      activeOfficers: row.active_officers,
     }));
   }
 }

@@ -1419,6 +1419,7 @@ export interface SuggestionListDto {
   requestId: string;
   weights: ScoreWeightsDto;
   items: SuggestionDto[];
+  nextCursor: string | null;
 }
 
 export interface SuggestionReasonDto {
@@ -2127,7 +2128,10 @@ export interface Paths {
   };
   '/api/v1/financing-requests/{id}/suggestions': {
     get: {
-      query: Record<string, never>;
+      query: {
+        limit?: number;
+        cursor?: string;
+      };
       body: never;
       response: SuggestionListDto;
     };
@@ -3290,6 +3294,7 @@ export const DESCRIPTIONS = {
   },
   SuggestionListDto: {
     items: 'Best first',
+    nextCursor: 'Pass as `cursor` for the suggestions ranked after this page; null on the last',
   },
   SuggestionReasonDto: {
     code: 'Stable machine code',

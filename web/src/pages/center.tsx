@@ -37,9 +37,11 @@ export function DispatchPage(): ReactNode {
     setCurrent(request);
     setChosen([]);
     setSuggestions(
+      // The best hundred (one page at the largest limit) are what the center chooses among.
       (
         await api('get', '/api/v1/financing-requests/{id}/suggestions', {
           params: { id: request.id },
+          query: { limit: 100 },
         })
       ).items,
     );
