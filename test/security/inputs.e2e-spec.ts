@@ -182,6 +182,10 @@ describe('hostile inputs', () => {
         'cursor=-100000',
         `cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
         `cursor=${Buffer.from('["2026-01-01 00:00:00+00","not-a-uuid"]').toString('base64url')}`,
+        // Shaped like an instant a list writes, but not a real one: PostgreSQL refuses the cast.
+        `cursor=${Buffer.from(
+          '["2026-02-30T00:00:00.000Z","00000000-0000-4000-8000-000000000001"]',
+        ).toString('base64url')}`,
         'cursor=%00',
         `cursor=${'A'.repeat(600)}`,
       ]) {

@@ -9,7 +9,15 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** A millisecond ISO instant as `Date.toISOString()` writes it, and a real date. */
+/**
+ * A millisecond ISO instant exactly as `Date.toISOString()` writes it. The round trip matters:
+ * `Date.parse` accepts a 30 February (rolling it over to March) and a 24:00, which PostgreSQL
+ * refuses or rolls over, so a cursor key passing only the shape surfaced as a 500.
+ */
 export function isIsoInstant(value: string): boolean {
-  return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  if (!ISO_INSTANT.test(value)) {
+    return false;
+  }
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
 }

@@ -89,15 +89,6 @@ SELECT q.position::int AS position, ${REQUEST_COLUMNS}
  ORDER BY q.position, r.walk_at DESC, r.walk_id DESC`;
 }
 
-/**
- * An instant as `toISOString` writes it, and only such: a 30 February or a 24:00 would reach
- * PostgreSQL, which refuses the one and rolls the other over, and a refused value would fail
- * every read of its batch. Neither comes from a cursor this list wrote.
- */
-function isRealInstant(key: string): boolean {
-  return isIsoInstant(key) && new Date(key).toISOString() === key;
-}
-
 function isBankStaff(caller: Caller): boolean {
   return caller.role === Role.BankOfficer || caller.role === Role.BankPresident;
 }
@@ -137,7 +128,7 @@ export class RequestListReader {
       query.cursor === undefined
         ? null
         : decodeCursor(query.cursor, 2, (key, position) =>
-            position === 0 ? isRealInstant(key) : isUuid(key),
+            position === 0 ? isIsoInstant(key) : isUuid(key),
           );
     const ownEnterprise = caller.role === Role.Enterprise && caller.enterpriseId !== null;
     // The stake join is a bank's staff's whole visibility; anyone else who is neither an
