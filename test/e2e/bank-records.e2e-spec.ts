@@ -255,6 +255,23 @@ describe("the suggestions' bank record equals the raw query", () => {
 
   it('keeps the day rows equal to their rebuild from the matches', async () => {
     const { dataSource } = testApp;
+    // Several matches of one bank and day in one statement (as bulk writers and the escalation
+    // tests insert them): the trigger must add them to that day's row once, as a sum.
+    const [cloned] = await dataSource.query<[{ count: number }]>(
+      `WITH busiest AS (
+         SELECT bank_id, max(dispatched_at) AS at FROM matches
+          GROUP BY bank_id ORDER BY count(*) DESC, bank_id LIMIT 1
+       ), inserted AS (
+         INSERT INTO matches (request_id, bank_id, president_id, dispatched_by, status,
+                              dispatched_at, response_due_at, decline_reason_code, decline_reason)
+         SELECT m.request_id, m.bank_id, m.president_id, m.dispatched_by, 'declined', busiest.at,
+                m.response_due_at, 'other', 'bulk'
+           FROM matches m JOIN busiest ON busiest.bank_id = m.bank_id
+         RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM inserted`,
+    );
+    expect(cloned.count).toBeGreaterThanOrEqual(3);
     const read = (): Promise<unknown[]> =>
       dataSource.query(
         `SELECT bank_id, day, dispatched, accepted, disbursed, open_matches FROM bank_record_days

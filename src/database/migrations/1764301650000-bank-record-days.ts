@@ -50,10 +50,13 @@ export class BankRecordDays1764301650000 implements MigrationInterface {
       CREATE FUNCTION bank_record_days_on_match() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
+          -- One row per bank-day: an upsert may not touch the same row twice in one statement.
           INSERT INTO bank_record_days AS d (bank_id, day, dispatched, accepted, disbursed,
                                              open_matches)
-          SELECT c.bank_id, ${CONTRIBUTION}
-            FROM (SELECT 1 AS sign, n.* FROM new_rows n) c
+          SELECT bank_id, day, sum(dispatched), sum(accepted), sum(disbursed), sum(open_matches)
+            FROM (SELECT c.bank_id, ${CONTRIBUTION}
+                    FROM (SELECT 1 AS sign, n.* FROM new_rows n) c) contributions
+           GROUP BY 1, 2
            ORDER BY 1, 2
           ON CONFLICT (bank_id, day) DO UPDATE SET
             dispatched = d.dispatched + excluded.dispatched,
